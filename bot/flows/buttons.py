@@ -1,0 +1,43 @@
+"""What a button carries back when pressed: which session, which question, which option.
+
+Telegram allows 64 bytes of callback data; the checks use `longest_callback` to refuse
+an option key or node id that would not fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CALLBACK_LIMIT = 64
+_PREFIX = "a"
+_MAX_SESSION_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class Press:
+    session_id: int
+    node_id: str
+    key: str
+
+
+def callback_data(session_id: int, node_id: str, key: str) -> str:
+    return f"{_PREFIX}|{session_id}|{node_id}|{key}"
+
+
+def parse_callback(data: str | None) -> Press | None:
+    """The press a button stands for, or None for anything malformed or forged."""
+    if not data:
+        return None
+    parts = data.split("|")
+    if len(parts) != 4 or parts[0] != _PREFIX or not parts[1].isdigit():
+        return None
+    if len(parts[1]) > _MAX_SESSION_DIGITS or not parts[2] or not parts[3]:
+        return None
+    return Press(int(parts[1]), parts[2], parts[3])
+
+
+def longest_callback(node_id: str, key: str) -> int:
+    return len(callback_data(10**_MAX_SESSION_DIGITS - 1, node_id, key).encode("utf-8"))
+
+# The key a "Skip" button carries; option keys start with a letter, so it cannot clash.
+SKIP_KEY = "~skip"

@@ -1,0 +1,1 @@
+"""The shipped dialog files (installed as the `alongside_dialogs` package)."""
