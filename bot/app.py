@@ -1,0 +1,44 @@
+"""The composition root: the one place that assembles storage, dialogs and the service.
+
+The CLI, the tests and the benchmarks all wire the bot through `build`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.checkins import Companion, utc_now
+from bot.config import Settings
+from bot.dialog_files import load_checked
+from bot.flows.loader import Library
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    library: Library
+    companion: Companion
+
+
+@asynccontextmanager
+async def build(settings: Settings,
+                clock: Callable[[], datetime] = utc_now) -> AsyncIterator[App]:
+    """Check the dialogs (refusing to start on any problem), open the database, wire it up.
+
+    The database is always closed on the way out (aiosqlite hangs at exit otherwise).
+    """
+    library = load_checked(settings.dialogs)
+    db = await Database.open(settings.database)
+    try:
+        log.info("started with %d dialogs", len(library.dialogs))
+        yield App(settings, db, library, Companion(db, library, clock))
+    finally:
+        await db.close()

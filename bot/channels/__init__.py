@@ -1,0 +1,1 @@
+"""Adapters that speak to people. They translate; the rules live in `bot.checkins`."""

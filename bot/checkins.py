@@ -1,0 +1,330 @@
+"""The service layer: one entry point, `Companion.handle(inbound) -> Reply`.
+
+Each inbound event is handled in one storage transaction: drop a redelivered update,
+load the person and their conversation, step the engine, keep what the person agreed
+to keep, commit — and only then return what to send. Channels translate; the rules
+about people, consent and conversations live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.flows.buttons import SKIP_KEY, callback_data, parse_callback
+from bot.flows.engine import (
+    Begin,
+    Event,
+    Pick,
+    Prompt,
+    Repeat,
+    SessionState,
+    Skip,
+    TextIn,
+    Turn,
+    Unreadable,
+    new_state,
+    step,
+)
+from bot.flows.loader import Library
+from bot.flows.schema import ChoiceNode, Dialog
+from storage import answers, people, schedules, sessions, updates
+from storage.database import Database
+from storage.models import Person, Session
+
+ONBOARDING = "onboarding"
+# Commands that start (or resume) a flow, and the flow they start.
+FLOW_COMMANDS = {"checkin": "weekly", "review": "review", "note": "note", "language": "language"}
+COMMANDS = ("start", "help", "skip", "cancel", *FLOW_COMMANDS)
+# Answer names the onboarding and language flows share with the code (see dialogs/GUIDE.md).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SCHEDULE_ANSWERS = {"weekly": ("checkin_day", "checkin_time"),
+                    "review": ("review_day", "review_time")}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- what comes in ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Who:
+    channel: str
+    external_id: str
+    locale: str | None = None  # the channel's language hint, used at first contact
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+
+
+@dataclass(frozen=True)
+class Said:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pressed:
+    data: str | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Something other than text: 'sticker', 'photo', 'voice', 'location', …"""
+
+    what: str
+
+
+Action = Command | Said | Pressed | Sent
+
+
+@dataclass(frozen=True)
+class Inbound:
+    who: Who
+    action: Action
+    update_id: int | None = None
+
+
+# --- what goes out ------------------------------------------------------------------
+@dataclass(frozen=True)
+class OutButton:
+    label: str
+    data: str
+    skip: bool = False  # the "Skip" button under a question that can be skipped
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    buttons: tuple[OutButton, ...] = ()
+    input: str = "none"  # what the message waits for: text, choice, scale, time, timezone
+    skip_hint: str | None = None  # for a question that can be skipped: how, in words
+
+
+@dataclass
+class Reply:
+    messages: list[Outgoing] = field(default_factory=list)
+    locale: str = "en"
+    chosen: str | None = None  # for a press: the answer to show on the pressed message
+    notice: str | None = None  # for a press that changed nothing: a short word why
+    duplicate: bool = False  # a redelivered update: nothing to send
+
+
+class Companion:
+    def __init__(self, db: Database, library: Library,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.db = db
+        self.library = library
+        self.clock = clock
+
+    @property
+    def locales(self) -> list[str]:
+        return self.library.dialogs[ONBOARDING].locales
+
+    async def handle(self, inbound: Inbound) -> Reply:
+        now = self.clock().isoformat()
+        channel = inbound.who.channel
+        async with self.db.transaction() as conn:
+            if inbound.update_id is not None and await updates.seen(conn, channel,
+                                                                    inbound.update_id):
+                return Reply(duplicate=True)
+            hint = inbound.who.locale or ""
+            locale = hint if hint in self.locales else self.locales[0]
+            person, _new = await people.get_or_create(conn, channel, inbound.who.external_id,
+                                                      locale, now)
+            await people.update(conn, person.id, last_seen_at=now)
+            reply = await _Conversation(self, conn, person, now).dispatch(inbound.action)
+            if inbound.update_id is not None:
+                await updates.record(conn, channel, inbound.update_id, now)
+        return reply
+
+
+    async def set_locale(self, who: Who, locale: str) -> None:
+        """The person asked for a language outside a flow (e.g. `alongside chat --locale de`)."""
+        if locale not in self.locales:
+            raise ValueError(f"unknown locale {locale!r}; known: {', '.join(self.locales)}")
+        now = self.clock().isoformat()
+        async with self.db.transaction() as conn:
+            person, _ = await people.get_or_create(conn, who.channel, who.external_id, locale, now)
+            await people.update(conn, person.id, locale=locale)
+
+
+class _Conversation:
+    """One inbound event for one person, inside one transaction."""
+
+    def __init__(self, companion: Companion, conn: aiosqlite.Connection, person: Person,
+                 now: str) -> None:
+        self.companion = companion
+        self.library = companion.library
+        self.conn = conn
+        self.person = person
+        self.now = now
+        self.reply = Reply(locale=person.locale)
+
+    def line(self, line_id: str, **values: object) -> str:
+        return self.library.lexicon.line(line_id, self.person.locale, **values)
+
+    def say(self, line_id: str, **values: object) -> Reply:
+        self.reply.messages.append(Outgoing(self.line(line_id, **values)))
+        return self.reply
+
+    async def dispatch(self, action: Action) -> Reply:
+        active = await sessions.active(self.conn, self.person.id)
+        if isinstance(action, Command):
+            return await self.command(action.name, active)
+        if isinstance(action, Pressed):
+            return await self.press(action.data, active)
+        if active is not None:
+            event: Event = TextIn(action.text) if isinstance(action, Said) else Unreadable(action.what)
+            return await self.advance(active, event)
+        if not self.person.onboarded:
+            return await self.begin(ONBOARDING, None)
+        if isinstance(action, Sent):
+            unreadable = f"unreadable_{action.what}"
+            self.say(unreadable if unreadable in self.library.lexicon.lines else "unreadable")
+        return self.say("nothing_running")
+
+    async def command(self, name: str, active: Session | None) -> Reply:
+        if name == "start":
+            if not self.person.onboarded:
+                return await self.begin(ONBOARDING, active)
+            self.say("welcome_back", name=self.person.name or "")
+            return self.reply
+        if name == "help":
+            return self.say("help")
+        if name == "skip":
+            return await self.advance(active, Skip()) if active else self.say("nothing_to_skip")
+        if name == "cancel":
+            if active is None:
+                return self.say("nothing_running")
+            if active.dialog_id == ONBOARDING and not self.person.consent:
+                await sessions.delete(self.conn, active.id)  # nothing of theirs is kept
+            else:
+                await sessions.set_status(self.conn, active.id, "cancelled", self.now)
+            return self.say("cancelled")
+        if name in FLOW_COMMANDS:
+            dialog_id = FLOW_COMMANDS[name]
+            if not self.person.onboarded and dialog_id != "language":
+                return await self.begin(ONBOARDING, active) if active is None \
+                    else self.say("not_onboarded")
+            return await self.begin(dialog_id, active)
+        return self.say("unknown_command")
+
+    async def begin(self, dialog_id: str, active: Session | None) -> Reply:
+        """Start a flow, or resume it where the person left it."""
+        if active is not None and active.dialog_id == dialog_id:
+            return await self.advance(active, Repeat())
+        if active is not None:
+            await sessions.set_status(self.conn, active.id, "paused", self.now)
+            self.say("paused_flow")
+        paused = await sessions.latest_paused(self.conn, self.person.id, dialog_id)
+        if paused is not None:
+            await sessions.set_status(self.conn, paused.id, "active", self.now)
+            return await self.advance(paused, Repeat())
+        dialog = self.library.dialogs[dialog_id]
+        runs = await sessions.finished_runs(self.conn, self.person.id, dialog_id)
+        state = new_state(dialog, self.person.locale, runs)
+        session_id = await sessions.create(self.conn, self.person.id, dialog_id, dialog.version,
+                                           state.model_dump_json(), self.now)
+        history = await answers.latest(self.conn, self.person.id, excluding_session=session_id)
+        turn = step(dialog, state, Begin(), lexicon=self.library.lexicon, history=history)
+        return await self.apply(session_id, dialog, turn)
+
+    async def advance(self, session: Session, event: Event) -> Reply:
+        dialog = self.library.dialogs.get(session.dialog_id)
+        if dialog is None:  # the flow was removed from the folder
+            await sessions.set_status(self.conn, session.id, "cancelled", self.now)
+            return self.say("flow_changed")
+        state = SessionState.model_validate_json(session.state)
+        history = await answers.latest(self.conn, self.person.id, excluding_session=session.id)
+        turn = step(dialog, state, event, lexicon=self.library.lexicon, history=history)
+        return await self.apply(session.id, dialog, turn)
+
+    async def press(self, data: str | None, active: Session | None) -> Reply:
+        press = parse_callback(data)
+        if press is None or active is None or press.session_id != active.id:
+            self.reply.notice = self.line("stale_notice")
+            return self.reply
+        state = SessionState.model_validate_json(active.state)
+        if press.node_id != state.node_id or state.finished:
+            self.reply.notice = self.line("stale_notice")
+            return self.reply
+        dialog = self.library.dialogs.get(active.dialog_id)
+        node = dialog.nodes.get(press.node_id) if dialog else None
+        if press.key == SKIP_KEY:
+            self.reply.chosen = self.line("skip_button")
+            return await self.advance(active, Skip())
+        if isinstance(node, ChoiceNode):
+            label = next((o.label.get(state.locale) for o in node.options if o.key == press.key),
+                         None)
+            if label is None:  # a forged key: nothing changes
+                self.reply.notice = self.line("stale_notice")
+                return self.reply
+            self.reply.chosen = label
+        else:
+            self.reply.chosen = press.key
+        return await self.advance(active, Pick(press.node_id, press.key))
+
+    async def apply(self, session_id: int, dialog: Dialog, turn: Turn) -> Reply:
+        """Keep what the turn says to keep (with consent), save the state, build the reply."""
+        answers_now = turn.state.answers
+        await self.profile_effects(turn)
+        if self.person.consent:
+            kept = answers_now if "consent" in turn.kept else turn.kept
+            await answers.keep(self.conn, self.person.id, session_id, dialog.id, kept, self.now)
+            await answers.forget(self.conn, session_id, turn.skipped)
+        status = "finished" if turn.status == "ended" else "active"
+        if dialog.id == ONBOARDING and turn.status == "ended":
+            if self.person.consent:
+                await self.store_schedule(answers_now)
+                await self.update_person(onboarded=True)
+            else:
+                # No consent: nothing of this conversation stays behind.
+                await sessions.delete(self.conn, session_id)
+                session_id = 0
+        if session_id:
+            await sessions.save(self.conn, session_id, state=turn.state.model_dump_json(),
+                                version=dialog.version, status=status, now=self.now)
+        self.reply.locale = self.person.locale
+        self.reply.messages += [self.outgoing(session_id, m) for m in turn.messages]
+        return self.reply
+
+    def outgoing(self, session_id: int, prompt: Prompt) -> Outgoing:
+        if prompt.node_id is None:
+            return Outgoing(prompt.text)
+        buttons = [OutButton(b.label, callback_data(session_id, prompt.node_id, b.key))
+                   for b in prompt.buttons]
+        if prompt.skippable:
+            buttons.append(OutButton(self.line("skip_button"),
+                                     callback_data(session_id, prompt.node_id, SKIP_KEY), skip=True))
+        hint = self.line("skip_hint") if prompt.skippable else None
+        return Outgoing(prompt.text, tuple(buttons), prompt.input, hint)
+
+    async def profile_effects(self, turn: Turn) -> None:
+        kept = turn.kept
+        changes: dict[str, object] = {}
+        if "consent" in kept:
+            changes["consent"] = kept["consent"] == "yes"
+        if "language" in kept and kept["language"] in self.companion.locales:
+            changes["locale"] = kept["language"]
+        if "name" in kept:
+            changes["name"] = kept["name"]
+        if "timezone" in kept:
+            changes["timezone"] = kept["timezone"]
+        if changes:
+            await self.update_person(**changes)
+
+    async def update_person(self, **changes: object) -> None:
+        await people.update(self.conn, self.person.id, **changes)
+        self.person = await people.get(self.conn, self.person.id)
+
+    async def store_schedule(self, given: dict[str, str | int]) -> None:
+        for dialog_id, (day_name, time_name) in SCHEDULE_ANSWERS.items():
+            day, time = given.get(day_name), given.get(time_name)
+            if isinstance(day, str) and day in WEEKDAYS and isinstance(time, str):
+                await schedules.set_preference(self.conn, self.person.id, dialog_id,
+                                               WEEKDAYS.index(day), time)

@@ -1,0 +1,136 @@
+"""The `alongside` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings
+from bot.dialog_files import DialogsInvalid, shipped_folder
+from bot.flows.checks import check_folder
+from bot.flows.graph import mermaid
+from bot.flows.transcripts import run_transcripts
+
+log = logging.getLogger("alongside")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alongside", description=(
+        "A companion for the time between therapy sessions. Without a Telegram token, "
+        "`alongside chat` runs the same check-ins in this terminal."))
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="talk to the companion in this terminal")
+    chat.add_argument("--dialog", help="start this flow: onboarding, weekly, review, note, language")
+    chat.add_argument("--locale", help="the language to speak: en or de")
+    chat.add_argument("--person", help="who is chatting (default: your user name)")
+
+    dialogs = commands.add_parser("dialogs", help="tools for dialog authors")
+    tools = dialogs.add_subparsers(dest="tool", required=True)
+    check = tools.add_parser("check", help="report every problem in a dialogs folder")
+    check.add_argument("folder", nargs="?", type=Path)
+    graph = tools.add_parser("graph", help="print a dialog as a Mermaid flowchart")
+    graph.add_argument("name")
+    graph.add_argument("--folder", type=Path)
+    graph.add_argument("--locale")
+    test = tools.add_parser("test", help="run the scripted conversations in transcripts/")
+    test.add_argument("folder", nargs="?", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    level = settings.log_level
+    if args.command == "chat" and level == "INFO":
+        level = "WARNING"  # the terminal is the conversation; keep it clear
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "chat":
+        return _chat(settings, args)
+    folder = getattr(args, "folder", None) or settings.dialogs or shipped_folder()
+    if args.tool == "check":
+        return _check(folder)
+    if args.tool == "graph":
+        return _graph(folder, args.name, args.locale)
+    return _test(folder)
+
+
+def _report(problems: Sequence[object]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _check(folder: Path) -> int:
+    library, problems = check_folder(folder)
+    if problems:
+        _report(problems)
+        files = len({p.file for p in problems})
+        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {len(library.dialogs)} dialogs in {folder}, no problems")
+    return 0
+
+
+def _graph(folder: Path, name: str, locale: str | None) -> int:
+    library, problems = check_folder(folder)
+    dialog = library.dialogs.get(name)
+    if dialog is None:
+        print(f"no dialog `{name}` in {folder}; there are: {', '.join(sorted(library.dialogs))}",
+              file=sys.stderr)
+        _report(problems)
+        return 1
+    print(mermaid(dialog, locale), end="")
+    return 0
+
+
+def _test(folder: Path) -> int:
+    library, problems = check_folder(folder)
+    if problems:
+        _report(problems)
+        print("fix the dialog files first (`alongside dialogs check`)", file=sys.stderr)
+        return 1
+    results = run_transcripts(library, folder)
+    _report(results.problems)
+    for dialog_id, nodes in results.unvisited(library).items():
+        print(f"not reached by any transcript: {dialog_id}: {', '.join(nodes)}")
+    failed = len(results.problems)
+    print(f"{results.conversations - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build
+    from bot.channels.console import ConsoleChat
+    from bot.checkins import FLOW_COMMANDS, ONBOARDING
+
+    first = None
+    if args.dialog:
+        by_dialog = {dialog: command for command, dialog in FLOW_COMMANDS.items()}
+        by_dialog[ONBOARDING] = "start"
+        first = by_dialog.get(args.dialog) or (args.dialog if args.dialog in FLOW_COMMANDS else None)
+        if first is None:
+            print(f"no flow `{args.dialog}`; try: {', '.join(sorted(by_dialog))}", file=sys.stderr)
+            return 2
+
+    async def chat() -> int:
+        async with build(settings) as app:
+            if args.locale and args.locale not in app.companion.locales:
+                print(f"unknown locale `{args.locale}`; try: {', '.join(app.companion.locales)}",
+                      file=sys.stderr)
+                return 2
+            console = ConsoleChat(app.companion, person=args.person, locale=args.locale)
+            return await console.run(first)
+
+    try:
+        return asyncio.run(chat())
+    except DialogsInvalid as exc:
+        print("The dialog files have problems, so the companion does not start:", file=sys.stderr)
+        _report(exc.problems)
+        return 1
+    except KeyboardInterrupt:
+        return 130

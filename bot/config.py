@@ -1,0 +1,39 @@
+"""All settings in one place, from environment variables or a `.env` file."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database() -> Path:
+    return Path(user_data_dir("alongside", appauthor=False)) / "alongside.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    # The Bot API base URL as python-telegram-bot's `base_url` takes it (token appended).
+    telegram_api_url: str = Field(default="https://api.telegram.org/bot",
+                                  validation_alias="TELEGRAM_API_URL")
+    database: Path = Field(default_factory=default_database,
+                           validation_alias=AliasChoices("ALONGSIDE_DB", "database"))
+    # Another dialogs folder (e.g. a clinic's own); the shipped one when unset.
+    dialogs: Path | None = Field(default=None,
+                                 validation_alias=AliasChoices("ALONGSIDE_DIALOGS", "dialogs"))
+    log_level: str = Field(default="INFO",
+                           validation_alias=AliasChoices("ALONGSIDE_LOG_LEVEL", "log_level"))
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError(f"unknown log level {value!r}")
+        return level

@@ -1,0 +1,40 @@
+"""Plain domain objects the repositories return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SessionStatus = Literal["active", "paused", "finished", "cancelled"]
+AnswerValue = str | int
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    channel: str
+    external_id: str
+    locale: str
+    name: str | None
+    timezone: str | None
+    consent: bool
+    onboarded: bool
+    active: bool
+    last_seen_at: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    person_id: int
+    dialog_id: str
+    dialog_version: int
+    status: SessionStatus
+    state: str  # JSON of the engine's SessionState; the service layer parses it
+
+
+@dataclass(frozen=True)
+class SchedulePreference:
+    dialog_id: str
+    weekday: int  # Monday = 0
+    local_time: str  # 'HH:MM' in the person's timezone
