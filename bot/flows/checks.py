@@ -193,7 +193,7 @@ class DialogChecks:
     def references_ok(self) -> bool:
         ids = list(self.dialog.nodes)
         ok = True
-        if self.dialog.start not in self.dialog.nodes:
+        if self.dialog.start not in self.dialog.nodes and self.dialog.start not in self.dialog.broken_nodes:
             self.add("start", message=f"start node `{self.dialog.start}` does not exist",
                      hint=closest(self.dialog.start, ids))
             ok = False

@@ -82,6 +82,8 @@ def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     if number is not None and 1 <= number <= len(options):
         return options[number - 1][0]
     for key, label in options:
-        if folded in (_fold(label), _fold(key)):
+        # "Ja" answers "Ja, speichern": the words before a comma are the answer's core.
+        if folded in (_fold(label), _fold(key), _fold(label.split(",")[0])):
             return key
-    return None
+    starting = [key for key, label in options if len(folded) >= 3 and _fold(label).startswith(folded)]
+    return starting[0] if len(starting) == 1 else None

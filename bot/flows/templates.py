@@ -46,4 +46,8 @@ def render(template: str, values: Mapping[str, str]) -> str:
 
 
 def literal_length(template: str) -> int:
-    return sum(len(literal) for literal, *_ in Formatter().parse(template))
+    """Characters of the template outside its placeholders."""
+    try:
+        return sum(len(literal) for literal, *_ in Formatter().parse(template))
+    except ValueError as exc:
+        raise TemplateError(str(exc)) from exc

@@ -100,15 +100,15 @@ def _play(library: Library, source: Source, index: int, conv: Conversation,
     if dialog is None:
         return source.at(*where, "dialog", message=f"no dialog `{conv.dialog}`")
     visited = results.visited.setdefault(dialog.id, set())
-    state = new_state(dialog, conv.locale, conv.run)
+    turn = step(dialog, new_state(dialog, conv.locale, conv.run), Begin(),
+                lexicon=library.lexicon, history=conv.history)
+    visited.update(turn.path)
 
     def move(event: Event) -> Turn:
-        turn = step(dialog, state, event, lexicon=library.lexicon, history=conv.history)
-        visited.update(turn.path)
-        return turn
+        after = step(dialog, turn.state, event, lexicon=library.lexicon, history=conv.history)
+        visited.update(after.path)
+        return after
 
-    turn = move(Begin())
-    visited.add(dialog.start)
     for number, item in enumerate(conv.steps):
         at = (*where, "steps", number)
         said = [m.text for m in turn.messages]
@@ -140,6 +140,5 @@ def _play(library: Library, source: Source, index: int, conv: Conversation,
         if failure is not None:
             return source.at(*at, message=f"{conv.name}: {failure}",
                              hint=f"the companion last said: {' / '.join(said)[:300]}")
-        state = turn.state
     return None
 
