@@ -74,13 +74,21 @@ class Repeat:
 
 
 @dataclass(frozen=True)
+class Located:
+    """A shared location: it answers a timezone question."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class Unreadable:
     """Something that is not text: a sticker, photo, voice note, location, …"""
 
     what: str
 
 
-Event = Begin | TextIn | Pick | Skip | Repeat | Unreadable
+Event = Begin | TextIn | Pick | Skip | Repeat | Located | Unreadable
 
 
 # --- the turn: what to show and keep -------------------------------------------------
@@ -264,6 +272,8 @@ class _Run:
             self.turn.skipped.append(key)
             self.say(self.line("skipped"))
             return self.enter(node.next)
+        if isinstance(event, Located) and not isinstance(node, TimezoneNode):
+            event = Unreadable("location")
         if isinstance(event, Unreadable):
             line = f"unreadable_{event.what}" if f"unreadable_{event.what}" in self.lexicon.lines \
                 else "unreadable"
@@ -304,7 +314,11 @@ class _Run:
             time = parsing.parse_time(raw)
             return (time, None) if time else (None, ("time_unclear", {}))
         assert isinstance(node, TimezoneNode)
-        zone = parsing.parse_timezone(raw, self.lexicon.timezone_aliases)
+        if isinstance(event, Located):
+            zone = parsing.nearest_zone(event.latitude, event.longitude,
+                                        self.lexicon.timezone_points)
+        else:
+            zone = parsing.parse_timezone(raw, self.lexicon.timezone_aliases)
         return (zone, None) if zone else (None, ("timezone_unclear", {}))
 
     def lookup(self, name: str) -> Value | None:

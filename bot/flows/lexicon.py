@@ -19,6 +19,8 @@ class Lexicon(Strict):
     prescriptive: dict[str, list[Annotated[str, Field(min_length=2)]]] = {}
     # City names people type that are not IANA city parts: 'München' -> 'Europe/Berlin'.
     timezone_aliases: dict[str, str] = {}
+    # [latitude, longitude, zone]: a shared location takes the zone of the nearest one.
+    timezone_points: list[tuple[float, float, str]] = []
 
     @field_validator("lines", mode="before")
     @classmethod
@@ -44,4 +46,5 @@ class Lexicon(Strict):
                 for loc in {*self.prescriptive, *other.prescriptive}
             },
             timezone_aliases={**self.timezone_aliases, **other.timezone_aliases},
+            timezone_points=[*self.timezone_points, *other.timezone_points],
         )

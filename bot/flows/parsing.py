@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -66,6 +67,22 @@ def parse_timezone(text: str, aliases: Mapping[str, str]) -> str | None:
         if key in index:
             return index[key]
     return None
+
+
+def nearest_zone(latitude: float, longitude: float,
+                 points: Sequence[tuple[float, float, str]]) -> str | None:
+    """The zone of the nearest listed place (great-circle distance)."""
+    if not points:
+        return None
+    lat1, lon1 = math.radians(latitude), math.radians(longitude)
+
+    def distance(point: tuple[float, float, str]) -> float:
+        lat2, lon2 = math.radians(point[0]), math.radians(point[1])
+        a = (math.sin((lat2 - lat1) / 2) ** 2
+             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+        return 2 * math.asin(min(1.0, math.sqrt(a)))
+
+    return min(points, key=distance)[2]
 
 
 def parse_int(text: str) -> int | None:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.flows.engine import (
     Begin,
+    Located,
     Pick,
     Repeat,
     SessionState,
@@ -260,3 +261,20 @@ def test_a_unique_beginning_of_a_label_is_enough_but_an_ambiguous_one_is_not(lib
     talk(Skip())
     talk(TextIn("t"))  # Tuesday or Thursday: too short to tell
     assert talk.at == "checkin_day"
+
+
+@pytest.mark.parametrize(("latitude", "longitude", "zone"), [
+    (52.4, 13.1, "Europe/Berlin"), (-33.9, 151.0, "Australia/Sydney"),
+    (40.8, -73.9, "America/New_York"), (22.6, 88.4, "Asia/Kolkata"),
+])
+def test_a_shared_location_answers_the_timezone_question(library, latitude, longitude, zone):
+    dialog = make_dialog(z={"kind": "timezone", "text": {"en": "Where?"}, "next": "e"}, e=end())
+    talk = Talk(library, dialog)
+    talk(Located(latitude, longitude))
+    assert talk.turn.kept == {"z": zone}
+
+
+def test_a_location_elsewhere_is_not_an_answer(library):
+    talk = Talk(library, "note")
+    talk(Located(52.5, 13.4))
+    assert "A location doesn't answer this question" in talk.said and talk.turn.kept == {}
