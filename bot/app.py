@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.channels.telegram_channel import Delivery, TelegramChannel
 from bot.checkins import Companion, utc_now
 from bot.config import Settings
 from bot.dialog_files import load_checked
@@ -26,6 +27,15 @@ class App:
     db: Database
     library: Library
     companion: Companion
+
+
+def telegram_channel(app: App, delivery: Delivery | None = None) -> TelegramChannel:
+    """The Telegram channel for an assembled app (needs TELEGRAM_BOT_TOKEN)."""
+    token = app.settings.telegram_bot_token
+    if token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return TelegramChannel(app.companion, app.library.lexicon, token.get_secret_value(),
+                           app.settings.telegram_api_url, delivery)
 
 
 @asynccontextmanager

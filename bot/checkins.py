@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
+from pydantic import TypeAdapter
 
 from bot.flows.buttons import SKIP_KEY, callback_data, parse_callback
 from bot.flows.engine import (
     Begin,
     Event,
+    Located,
     Pick,
     Prompt,
     Repeat,
@@ -73,13 +75,21 @@ class Pressed:
 
 
 @dataclass(frozen=True)
+class Shared:
+    """A shared location."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class Sent:
     """Something other than text: 'sticker', 'photo', 'voice', 'location', …"""
 
     what: str
 
 
-Action = Command | Said | Pressed | Sent
+Action = Command | Said | Pressed | Shared | Sent
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,10 @@ class Reply:
     locale: str = "en"
     chosen: str | None = None  # for a press: the answer to show on the pressed message
     notice: str | None = None  # for a press that changed nothing: a short word why
-    duplicate: bool = False  # a redelivered update: nothing to send
+    duplicate: bool = False  # a redelivered update whose reply went out: nothing to send
+
+
+_REPLY = TypeAdapter(Reply)
 
 
 class Companion:
@@ -129,18 +142,40 @@ class Companion:
         now = self.clock().isoformat()
         channel = inbound.who.channel
         async with self.db.transaction() as conn:
-            if inbound.update_id is not None and await updates.seen(conn, channel,
-                                                                    inbound.update_id):
-                return Reply(duplicate=True)
+            if inbound.update_id is not None:
+                handled = await updates.find(conn, channel, inbound.update_id)
+                if handled is not None:
+                    # Handled before: change nothing, but a reply that never went out
+                    # (a crash between commit and send) goes out now.
+                    if handled.delivered or handled.reply is None:
+                        return Reply(duplicate=True)
+                    return _REPLY.validate_json(handled.reply)
             hint = inbound.who.locale or ""
             locale = hint if hint in self.locales else self.locales[0]
             person, _new = await people.get_or_create(conn, channel, inbound.who.external_id,
                                                       locale, now)
-            await people.update(conn, person.id, last_seen_at=now)
+            await people.update(conn, person.id, last_seen_at=now, active=True)
             reply = await _Conversation(self, conn, person, now).dispatch(inbound.action)
             if inbound.update_id is not None:
-                await updates.record(conn, channel, inbound.update_id, now)
+                await updates.record(conn, channel, inbound.update_id, now,
+                                     _REPLY.dump_json(reply).decode())
         return reply
+
+    async def delivered(self, channel: str, update_id: int) -> None:
+        """The channel sent the reply to this update."""
+        async with self.db.transaction() as conn:
+            await updates.mark_delivered(conn, channel, update_id)
+
+    async def unreachable(self, who: Who) -> None:
+        """The person blocked the bot: stop writing to them until they write again."""
+        async with self.db.transaction() as conn:
+            person = await people.find(conn, who.channel, who.external_id)
+            if person is not None:
+                await people.update(conn, person.id, active=False)
+
+    async def forget_old_updates(self, older_than: timedelta = timedelta(days=2)) -> int:
+        async with self.db.transaction() as conn:
+            return await updates.prune(conn, (self.clock() - older_than).isoformat())
 
 
     async def set_locale(self, who: Who, locale: str) -> None:
@@ -179,10 +214,18 @@ class _Conversation:
         if isinstance(action, Pressed):
             return await self.press(action.data, active)
         if active is not None:
-            event: Event = TextIn(action.text) if isinstance(action, Said) else Unreadable(action.what)
+            event: Event
+            if isinstance(action, Said):
+                event = TextIn(action.text)
+            elif isinstance(action, Shared):
+                event = Located(action.latitude, action.longitude)
+            else:
+                event = Unreadable(action.what)
             return await self.advance(active, event)
         if not self.person.onboarded:
             return await self.begin(ONBOARDING, None)
+        if isinstance(action, Shared):
+            action = Sent("location")
         if isinstance(action, Sent):
             unreadable = f"unreadable_{action.what}"
             self.say(unreadable if unreadable in self.library.lexicon.lines else "unreadable")

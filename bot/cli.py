@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
         "A companion for the time between therapy sessions. Without a Telegram token, "
         "`alongside chat` runs the same check-ins in this terminal."))
     commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
 
     chat = commands.add_parser("chat", help="talk to the companion in this terminal")
     chat.add_argument("--dialog", help="start this flow: onboarding, weekly, review, note, language")
@@ -52,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "chat":
         return _chat(settings, args)
+    if args.command == "run":
+        return _run(settings)
     folder = getattr(args, "folder", None) or settings.dialogs or shipped_folder()
     if args.tool == "check":
         return _check(folder)
@@ -101,6 +106,50 @@ def _test(folder: Path) -> int:
     failed = len(results.problems)
     print(f"{results.conversations - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+NO_TOKEN = ("No TELEGRAM_BOT_TOKEN is set, so the bot cannot reach Telegram. "
+            "To try the companion without Telegram, run: alongside chat")
+BAD_TOKEN = ("Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather). "
+             "To try the companion without Telegram, run: alongside chat")
+
+
+def _run(settings: Settings) -> int:
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    from telegram.error import InvalidToken
+
+    from bot.app import build, telegram_channel
+
+    async def run() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async with build(settings) as app:
+            channel = telegram_channel(app)
+            try:
+                await channel.start()
+            except InvalidToken:
+                await channel.stop()
+                print(BAD_TOKEN, file=sys.stderr)
+                return 2
+            forgotten = await app.companion.forget_old_updates()
+            log.info("running; %d old update records pruned", forgotten)
+            try:
+                await channel.poll(stop)
+            finally:
+                await channel.stop()
+        log.info("stopped cleanly")
+        return 0
+
+    try:
+        return asyncio.run(run())
+    except DialogsInvalid as exc:
+        print("The dialog files have problems, so the bot does not start:", file=sys.stderr)
+        _report(exc.problems)
+        return 1
 
 
 def _chat(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,19 +1,47 @@
-"""Updates already handled: a redelivered update is recognised and changes nothing."""
+"""Updates already handled: a redelivered update changes nothing, and its reply is kept
+until the channel has sent it (so a crash between commit and send loses no reply)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import aiosqlite
 
 
-async def seen(conn: aiosqlite.Connection, channel: str, update_id: int) -> bool:
+@dataclass(frozen=True)
+class Handled:
+    reply: str | None  # the reply as JSON, as the service layer stored it
+    delivered: bool
+
+
+async def find(conn: aiosqlite.Connection, channel: str, update_id: int) -> Handled | None:
     async with conn.execute(
-        "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?", (channel, update_id)
+        "SELECT reply, delivered FROM processed_updates WHERE channel = ? AND update_id = ?",
+        (channel, update_id),
     ) as cursor:
-        return await cursor.fetchone() is not None
+        row = await cursor.fetchone()
+    return Handled(row["reply"], bool(row["delivered"])) if row else None
 
 
-async def record(conn: aiosqlite.Connection, channel: str, update_id: int, now: str) -> None:
+async def record(conn: aiosqlite.Connection, channel: str, update_id: int, now: str,
+                 reply: str | None = None) -> None:
     await conn.execute(
-        "INSERT INTO processed_updates (channel, update_id, handled_at) VALUES (?, ?, ?)",
-        (channel, update_id, now),
+        "INSERT INTO processed_updates (channel, update_id, handled_at, reply) VALUES (?, ?, ?, ?)",
+        (channel, update_id, now, reply),
     )
+
+
+async def mark_delivered(conn: aiosqlite.Connection, channel: str, update_id: int) -> None:
+    # The reply may hold the person's words; once sent it is not needed any more.
+    await conn.execute(
+        "UPDATE processed_updates SET delivered = 1, reply = NULL WHERE channel = ? AND update_id = ?",
+        (channel, update_id),
+    )
+
+
+async def prune(conn: aiosqlite.Connection, before: str) -> int:
+    """Forget delivered updates handled before `before`; Telegram keeps updates 24 hours."""
+    cursor = await conn.execute(
+        "DELETE FROM processed_updates WHERE handled_at < ? AND delivered = 1", (before,)
+    )
+    return cursor.rowcount

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.flows.buttons import CALLBACK_LIMIT, longest_callback
-from bot.flows.lexicon import Lexicon
+from bot.flows.lexicon import MENU_COMMANDS, Lexicon
 from bot.flows.loader import Library, Problem, Source, closest, load_library
 from bot.flows.schema import (
     QUESTION_KINDS,
@@ -43,7 +43,9 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "timezone_unclear": set(), "skip_button": set(), "help": set(), "welcome_back": {"name"},
     "nothing_to_skip": set(), "cancelled": set(), "nothing_running": set(),
     "not_onboarded": set(), "unknown_command": set(), "paused_flow": set(),
-    "stale_notice": set(), "skip_hint": set(),
+    "stale_notice": set(), "skip_hint": set(), "private_only": set(),
+    "something_went_wrong": set(),
+    **{f"command_{name}": set() for name in MENU_COMMANDS},
 }
 
 

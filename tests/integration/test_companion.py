@@ -6,7 +6,7 @@ import sqlite3
 
 from bot.checkins import Command, Inbound, Pressed, Who
 from storage import answers, people, schedules
-from tests.fakes import Person
+from tests.fakes.people import Person
 
 
 def rows(db, query: str) -> list[tuple]:
@@ -64,7 +64,7 @@ async def test_a_full_week_the_review_quotes_the_chosen_step(companion, db):
     assert "“time with my daughter”" in sam.text
     await sam.say("a walk on Saturday")
     await sam.press("6")
-    assert "What makes it a 6 and not a lower number?" in sam.text
+    assert "What makes it 6 and not a lower number?" in sam.text
     await sam.say("we both like the park")
     await sam.press("Skip")
     assert "Your step: “a walk on Saturday”" in sam.text
@@ -146,8 +146,20 @@ async def test_a_redelivered_update_changes_nothing(companion, db):
     await sam.onboard()
     await sam.command("note")
     first = await sam.say("once", update_id=10**9)
+    await companion.delivered("test", 10**9)
     again = await sam.say("once", update_id=10**9)
     assert "Noted" in first.messages[0].text and again.duplicate and again.messages == []
+    assert rows(db, "SELECT COUNT(*) FROM answers WHERE name = 'note'") == [(1,)]
+    assert rows(db, "SELECT reply FROM processed_updates WHERE update_id = 1000000000") == [(None,)]
+
+
+async def test_a_reply_lost_in_a_crash_goes_out_when_the_update_comes_again(companion, db):
+    sam = Person(companion)
+    await sam.onboard()
+    await sam.command("note")
+    first = await sam.say("kept once", update_id=10**9)  # committed, never sent
+    again = await sam.say("kept once", update_id=10**9)
+    assert again.messages == first.messages and not again.duplicate
     assert rows(db, "SELECT COUNT(*) FROM answers WHERE name = 'note'") == [(1,)]
 
 

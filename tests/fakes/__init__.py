@@ -1,0 +1,1 @@
+"""Shared fakes: a person talking to the service layer, and a Bot API test server."""
