@@ -9,8 +9,9 @@ about people, consent and conversations live here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiosqlite
 from pydantic import TypeAdapter
@@ -152,19 +153,19 @@ class Companion:
                     return _REPLY.validate_json(handled.reply)
             hint = inbound.who.locale or ""
             locale = hint if hint in self.locales else self.locales[0]
-            person, _new = await people.get_or_create(conn, channel, inbound.who.external_id,
-                                                      locale, now)
-            await people.update(conn, person.id, last_seen_at=now, active=True)
+            person = await people.get_or_create(conn, channel, inbound.who.external_id, locale,
+                                                now)
             reply = await _Conversation(self, conn, person, now).dispatch(inbound.action)
             if inbound.update_id is not None:
                 await updates.record(conn, channel, inbound.update_id, now,
                                      _REPLY.dump_json(reply).decode())
         return reply
 
-    async def delivered(self, channel: str, update_id: int) -> None:
-        """The channel sent the reply to this update."""
-        async with self.db.transaction() as conn:
-            await updates.mark_delivered(conn, channel, update_id)
+    async def delivered(self, channel: str, update_ids: list[int]) -> None:
+        """The channel sent the replies to these updates."""
+        if update_ids:
+            async with self.db.transaction() as conn:
+                await updates.mark_delivered(conn, channel, update_ids)
 
     async def unreachable(self, who: Who) -> None:
         """The person blocked the bot: stop writing to them until they write again."""
@@ -184,7 +185,7 @@ class Companion:
             raise ValueError(f"unknown locale {locale!r}; known: {', '.join(self.locales)}")
         now = self.clock().isoformat()
         async with self.db.transaction() as conn:
-            person, _ = await people.get_or_create(conn, who.channel, who.external_id, locale, now)
+            person = await people.get_or_create(conn, who.channel, who.external_id, locale, now)
             await people.update(conn, person.id, locale=locale)
 
 
@@ -318,8 +319,10 @@ class _Conversation:
         await self.profile_effects(turn)
         if self.person.consent:
             kept = answers_now if "consent" in turn.kept else turn.kept
-            await answers.keep(self.conn, self.person.id, session_id, dialog.id, kept, self.now)
-            await answers.forget(self.conn, session_id, turn.skipped)
+            if kept:
+                await answers.keep(self.conn, self.person.id, session_id, dialog.id, kept, self.now)
+            if turn.skipped:
+                await answers.forget(self.conn, session_id, turn.skipped)
         status = "finished" if turn.status == "ended" else "active"
         if dialog.id == ONBOARDING and turn.status == "ended":
             if self.person.consent:
@@ -349,7 +352,7 @@ class _Conversation:
 
     async def profile_effects(self, turn: Turn) -> None:
         kept = turn.kept
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         if "consent" in kept:
             changes["consent"] = kept["consent"] == "yes"
         if "language" in kept and kept["language"] in self.companion.locales:
@@ -361,9 +364,9 @@ class _Conversation:
         if changes:
             await self.update_person(**changes)
 
-    async def update_person(self, **changes: object) -> None:
+    async def update_person(self, **changes: Any) -> None:
         await people.update(self.conn, self.person.id, **changes)
-        self.person = await people.get(self.conn, self.person.id)
+        self.person = replace(self.person, **changes)
 
     async def store_schedule(self, given: dict[str, str | int]) -> None:
         for dialog_id, (day_name, time_name) in SCHEDULE_ANSWERS.items():

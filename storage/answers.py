@@ -31,18 +31,16 @@ async def forget(conn: aiosqlite.Connection, session_id: int, names: list[str]) 
 async def latest(conn: aiosqlite.Connection, person_id: int,
                  excluding_session: int | None = None) -> dict[str, AnswerValue]:
     """The person's most recent answer under each name, from runs other than this one."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT name, value FROM answers WHERE id IN ("
         "  SELECT MAX(id) FROM answers WHERE person_id = ? AND session_id IS NOT ?"
         "  GROUP BY name)",
         (person_id, excluding_session),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return {row["name"]: json.loads(row["value"]) for row in rows}
 
 
 async def for_session(conn: aiosqlite.Connection, session_id: int) -> dict[str, AnswerValue]:
-    async with conn.execute("SELECT name, value FROM answers WHERE session_id = ?",
-                            (session_id,)) as cursor:
-        rows = await cursor.fetchall()
+    rows = await conn.execute_fetchall("SELECT name, value FROM answers WHERE session_id = ?",
+                            (session_id,))
     return {row["name"]: json.loads(row["value"]) for row in rows}

@@ -14,6 +14,13 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 
+async def fetch_one(conn: aiosqlite.Connection, sql: str,
+                    params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+    """One row or None, in a single round trip to the database thread."""
+    rows = list(await conn.execute_fetchall(sql, params))
+    return rows[0] if rows else None
+
+
 def migrations() -> list[tuple[int, str]]:
     """(number, SQL) for every `NNNN_name.sql` shipped in storage/migrations, in order."""
     found = []
@@ -53,8 +60,7 @@ class Database:
         return db
 
     async def _migrate(self) -> None:
-        async with self._conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self._conn, "PRAGMA user_version")
         current = int(row[0]) if row else 0
         for number, sql in migrations():
             if number <= current:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.database import fetch_one
 from storage.models import Person
 
 _COLUMNS = ("id, channel, external_id, locale, name, timezone, consent, onboarded, active, "
@@ -20,35 +21,32 @@ def _person(row: aiosqlite.Row) -> Person:
 
 
 async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Person | None:
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM people WHERE channel = ? AND external_id = ?",
+    row = await fetch_one(
+        conn, f"SELECT {_COLUMNS} FROM people WHERE channel = ? AND external_id = ?",
         (channel, external_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _person(row) if row else None
 
 
 async def get(conn: aiosqlite.Connection, person_id: int) -> Person:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,))
     if row is None:
         raise LookupError(f"no person {person_id}")
     return _person(row)
 
 
 async def get_or_create(conn: aiosqlite.Connection, channel: str, external_id: str,
-                        locale: str, now: str) -> tuple[Person, bool]:
-    """The person, and whether they were new."""
-    person = await find(conn, channel, external_id)
-    if person is not None:
-        return person, False
-    await conn.execute(
+                        locale: str, now: str) -> Person:
+    """The person who just wrote (created at first contact), seen now and reachable again."""
+    row = await fetch_one(
+        conn,
         "INSERT INTO people (channel, external_id, locale, created_at, last_seen_at) "
-        "VALUES (?, ?, ?, ?, ?)", (channel, external_id, locale, now, now),
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, external_id) DO UPDATE SET "
+        f"last_seen_at = excluded.last_seen_at, active = 1 RETURNING {_COLUMNS}",
+        (channel, external_id, locale, now, now),
     )
-    created = await find(conn, channel, external_id)
-    assert created is not None
-    return created, True
+    assert row is not None
+    return _person(row)
 
 
 _UPDATABLE = {"locale", "name", "timezone", "consent", "onboarded", "active", "last_seen_at"}

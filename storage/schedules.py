@@ -18,9 +18,8 @@ async def set_preference(conn: aiosqlite.Connection, person_id: int, dialog_id: 
 
 
 async def preferences(conn: aiosqlite.Connection, person_id: int) -> list[SchedulePreference]:
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT dialog_id, weekday, local_time FROM schedule_preferences WHERE person_id = ? "
         "ORDER BY weekday, local_time", (person_id,),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return [SchedulePreference(r["dialog_id"], r["weekday"], r["local_time"]) for r in rows]

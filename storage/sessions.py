@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.database import fetch_one
 from storage.models import Session, SessionStatus
 
 _COLUMNS = "id, person_id, dialog_id, dialog_version, status, state"
@@ -15,10 +16,9 @@ def _session(row: aiosqlite.Row) -> Session:
 
 
 async def active(conn: aiosqlite.Connection, person_id: int) -> Session | None:
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM sessions WHERE person_id = ? AND status = 'active'", (person_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(
+        conn, f"SELECT {_COLUMNS} FROM sessions WHERE person_id = ? AND status = 'active'", (person_id,)
+    )
     return _session(row) if row else None
 
 
@@ -29,8 +29,7 @@ async def latest_paused(conn: aiosqlite.Connection, person_id: int,
     if dialog_id is not None:
         query += " AND dialog_id = ?"
         params += (dialog_id,)
-    async with conn.execute(query + " ORDER BY updated_at DESC, id DESC LIMIT 1", params) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, query + " ORDER BY updated_at DESC, id DESC LIMIT 1", params)
     return _session(row) if row else None
 
 
@@ -65,9 +64,8 @@ async def delete(conn: aiosqlite.Connection, session_id: int) -> None:
 
 
 async def finished_runs(conn: aiosqlite.Connection, person_id: int, dialog_id: str) -> int:
-    async with conn.execute(
-        "SELECT COUNT(*) FROM sessions WHERE person_id = ? AND dialog_id = ? AND status = 'finished'",
+    row = await fetch_one(
+        conn, "SELECT COUNT(*) FROM sessions WHERE person_id = ? AND dialog_id = ? AND status = 'finished'",
         (person_id, dialog_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.database import fetch_one
+
 
 @dataclass(frozen=True)
 class Handled:
@@ -15,11 +17,10 @@ class Handled:
 
 
 async def find(conn: aiosqlite.Connection, channel: str, update_id: int) -> Handled | None:
-    async with conn.execute(
-        "SELECT reply, delivered FROM processed_updates WHERE channel = ? AND update_id = ?",
+    row = await fetch_one(
+        conn, "SELECT reply, delivered FROM processed_updates WHERE channel = ? AND update_id = ?",
         (channel, update_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return Handled(row["reply"], bool(row["delivered"])) if row else None
 
 
@@ -31,11 +32,11 @@ async def record(conn: aiosqlite.Connection, channel: str, update_id: int, now: 
     )
 
 
-async def mark_delivered(conn: aiosqlite.Connection, channel: str, update_id: int) -> None:
+async def mark_delivered(conn: aiosqlite.Connection, channel: str, update_ids: list[int]) -> None:
     # The reply may hold the person's words; once sent it is not needed any more.
-    await conn.execute(
+    await conn.executemany(
         "UPDATE processed_updates SET delivered = 1, reply = NULL WHERE channel = ? AND update_id = ?",
-        (channel, update_id),
+        [(channel, update_id) for update_id in update_ids],
     )
 
 

@@ -80,6 +80,26 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows])
 
 
+def merged(messages: list[Outgoing]) -> list[Outgoing]:
+    """Lines said on the way to a question arrive with it: one notification, not three."""
+    out: list[Outgoing] = []
+    pending: list[str] = []
+    for message in messages:
+        text = "\n\n".join([*pending, message.text])
+        if message.buttons or len(text) > TEXT_LIMIT:
+            if len(text) > TEXT_LIMIT:
+                out += [Outgoing(t) for t in pending]
+                text = message.text
+            out.append(Outgoing(text, message.buttons, message.input, message.skip_hint))
+            pending = []
+        else:
+            pending.append(message.text)
+    if pending:
+        joined = "\n\n".join(pending)
+        out += [Outgoing(joined)] if len(joined) <= TEXT_LIMIT else [Outgoing(t) for t in pending]
+    return out
+
+
 def action_of(update: Update) -> Action | None:
     """What the person did, in the service layer's words; None for what we ignore."""
     if update.callback_query is not None:
@@ -120,6 +140,7 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._undelivered: set[int] = set()
+        self._sent: list[int] = []  # replies sent in this batch, marked in one transaction
         self._open_keyboard: dict[int, int] = {}  # chat -> message still showing buttons
 
     @property
@@ -149,7 +170,7 @@ class TelegramChannel:
                 c, scope=BotCommandScopeAllPrivateChats(), language_code=lc))
 
     async def poll(self, stop: asyncio.Event) -> None:
-        """Fetch updates and handle them one by one until `stop` is set."""
+        """Fetch updates and handle them until `stop` is set; confirm only what was handled."""
         offset: int | None = None
         backoff = self.delivery.first_backoff
         stopping = asyncio.create_task(stop.wait())
@@ -173,18 +194,17 @@ class TelegramChannel:
                     backoff = min(backoff * 2, self.delivery.max_backoff)
                     continue
                 backoff = self.delivery.first_backoff
-                for update in updates:
-                    if stop.is_set():
-                        break
-                    await self.application.process_update(update)
-                    if update.update_id in self._undelivered:
-                        # Not confirmed: Telegram hands it over again and the stored reply
-                        # goes out then.
-                        self._undelivered.discard(update.update_id)
-                        await asyncio.sleep(backoff)
-                        backoff = min(backoff * 2, self.delivery.max_backoff)
-                        break
-                    offset = update.update_id + 1
+                if not updates:
+                    continue
+                unsent = await self._handle_batch(updates)
+                if unsent is None:
+                    offset = updates[-1].update_id + 1
+                else:
+                    # Not confirmed: Telegram hands it (and what came after) over again;
+                    # handled ones change nothing, and the stored reply goes out then.
+                    offset = unsent
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self.delivery.max_backoff)
         finally:
             stopping.cancel()
             if offset is not None and stop.is_set():
@@ -193,6 +213,29 @@ class TelegramChannel:
                     await self.bot.get_updates(offset=offset, timeout=0, allowed_updates=[])
                 except Exception as exc:  # shutting down anyway; a redelivery is harmless
                     log.info("could not confirm the last updates (%s)", type(exc).__name__)
+
+    async def _handle_batch(self, updates: list[Update]) -> int | None:
+        """Each person's updates in order, different people side by side (so one slow
+        conversation holds up no one else). Returns the first update whose reply did not
+        go out, if any."""
+        by_chat: dict[int | None, list[Update]] = {}
+        for update in updates:
+            chat = update.effective_chat
+            by_chat.setdefault(chat.id if chat else None, []).append(update)
+
+        async def one_chat(queue: list[Update]) -> int | None:
+            for update in queue:
+                await self.application.process_update(update)
+                if update.update_id in self._undelivered:
+                    self._undelivered.discard(update.update_id)
+                    return update.update_id  # later ones of this person wait for it
+            return None
+
+        unsent = [u for u in await asyncio.gather(*map(one_chat, by_chat.values())) if u is not None]
+        # Before the next getUpdates confirms this batch: these replies are out.
+        sent, self._sent = self._sent, []
+        await self.companion.delivered(CHANNEL, sent)
+        return min(unsent) if unsent else None
 
     # --- handling ---------------------------------------------------------------------
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -218,7 +261,7 @@ class TelegramChannel:
         except DeliveryFailed:
             self._undelivered.add(update.update_id)
             return
-        await self.companion.delivered(CHANNEL, update.update_id)
+        self._sent.append(update.update_id)
 
     async def _deliver(self, who: Who, chat_id: int, update: Update, reply: Reply) -> None:
         query = update.callback_query
@@ -231,11 +274,11 @@ class TelegramChannel:
                                             reply.chosen)
             elif reply.messages:
                 await self._close_keyboard(chat_id)
-            for message in reply.messages:
+            for message in merged(reply.messages):
                 markup = keyboard(message)
                 sent = await self._call(lambda m=message, k=markup: self.bot.send_message(
                     chat_id, m.text, reply_markup=k))
-                if markup is not None and sent is not None:
+                if any(not b.skip for b in message.buttons):
                     self._open_keyboard[chat_id] = sent.message_id
         except Forbidden:
             log.info("a person blocked the bot; marking them unreachable")
@@ -251,7 +294,10 @@ class TelegramChannel:
             shown, chat_id=chat_id, message_id=message_id, reply_markup=None))
 
     async def _close_keyboard(self, chat_id: int) -> None:
-        """A typed answer moves on: the buttons of the question before go away."""
+        """A typed answer to a question with answer buttons moves on: its buttons go away.
+
+        (A lone Skip button is left: pressed late, it only gets the short notice, and
+        not editing saves a request per typed answer.)"""
         message_id = self._open_keyboard.pop(chat_id, None)
         if message_id is not None:
             await self._best_effort(lambda: self.bot.edit_message_reply_markup(

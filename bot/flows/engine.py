@@ -174,6 +174,7 @@ class _Run:
         self.state = state
         self.lexicon = lexicon
         self.history = history
+        self.asked_by = dialog.kept_names()
         self.turn = Turn(messages=[], state=state)
 
     # -- speaking --
@@ -197,7 +198,7 @@ class _Run:
         return shown
 
     def display(self, name: str, value: Value) -> str:
-        asked_by = self.dialog.kept_names().get(name)
+        asked_by = self.asked_by.get(name)
         if isinstance(asked_by, ChoiceNode):
             for option in asked_by.options:
                 if option.key == value:

@@ -41,6 +41,7 @@ class Sent:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     edits: int = 0
     document: str | None = None
+    at: float = field(default_factory=time.perf_counter)  # when the server received it
 
     @property
     def labels(self) -> list[str]:

@@ -146,7 +146,7 @@ async def test_a_redelivered_update_changes_nothing(companion, db):
     await sam.onboard()
     await sam.command("note")
     first = await sam.say("once", update_id=10**9)
-    await companion.delivered("test", 10**9)
+    await companion.delivered("test", [10**9])
     again = await sam.say("once", update_id=10**9)
     assert "Noted" in first.messages[0].text and again.duplicate and again.messages == []
     assert rows(db, "SELECT COUNT(*) FROM answers WHERE name = 'note'") == [(1,)]

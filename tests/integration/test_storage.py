@@ -34,8 +34,7 @@ async def test_the_database_folder_is_created(tmp_path):
 
 async def test_latest_answers_come_from_earlier_runs_only(db):
     async with db.transaction() as conn:
-        person, created = await people.get_or_create(conn, "test", "1", "en", "t0")
-        assert created
+        person = await people.get_or_create(conn, "test", "1", "en", "t0")
         first = await sessions.create(conn, person.id, "weekly", 1, "{}", "t1")
         await answers.keep(conn, person.id, first, "weekly", {"step": "walk"}, "t1")
         await sessions.set_status(conn, first, "finished", "t1")
@@ -58,7 +57,7 @@ async def test_a_failed_transaction_keeps_nothing(db):
 
 async def test_one_active_conversation_per_person(db):
     async with db.transaction() as conn:
-        person, _ = await people.get_or_create(conn, "test", "1", "en", "t0")
+        person = await people.get_or_create(conn, "test", "1", "en", "t0")
         await sessions.create(conn, person.id, "weekly", 1, "{}", "t1")
     try:
         async with db.transaction() as conn:
