@@ -7,8 +7,9 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from bot.dialog_files import DialogsInvalid, shipped_folder
@@ -144,12 +145,7 @@ def _run(settings: Settings) -> int:
         log.info("stopped cleanly")
         return 0
 
-    try:
-        return asyncio.run(run())
-    except DialogsInvalid as exc:
-        print("The dialog files have problems, so the bot does not start:", file=sys.stderr)
-        _report(exc.problems)
-        return 1
+    return _run_checked(run)
 
 
 def _chat(settings: Settings, args: argparse.Namespace) -> int:
@@ -175,8 +171,13 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
             console = ConsoleChat(app.companion, person=args.person, locale=args.locale)
             return await console.run(first)
 
+    return _run_checked(chat)
+
+
+def _run_checked(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Run a command's main coroutine; dialog files that fail the checks stop it, saying why."""
     try:
-        return asyncio.run(chat())
+        return asyncio.run(main())
     except DialogsInvalid as exc:
         print("The dialog files have problems, so the companion does not start:", file=sys.stderr)
         _report(exc.problems)

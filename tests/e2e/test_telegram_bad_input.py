@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
+from tests.fakes.database import query
 
-def rows(telegram, query: str) -> list[tuple]:
-    raw = sqlite3.connect(telegram.app.db.path)
-    try:
-        return raw.execute(query).fetchall()
-    finally:
-        raw.close()
+
+def rows(telegram, sql: str) -> list[tuple]:
+    return query(telegram.app.db.path, sql)
 
 
 @pytest.fixture

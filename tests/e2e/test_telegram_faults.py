@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+from tests.fakes.database import query
 
 
 def active(telegram, chat_id: int) -> list[tuple]:
-    raw = sqlite3.connect(telegram.app.db.path)
-    try:
-        return raw.execute("SELECT active FROM people WHERE external_id = ?",
-                           (str(chat_id),)).fetchall()
-    finally:
-        raw.close()
+    return query(telegram.app.db.path, "SELECT active FROM people WHERE external_id = ?",
+                 str(chat_id))
 
 
 async def test_429_is_honoured_and_the_message_still_arrives(telegram):

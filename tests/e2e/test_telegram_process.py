@@ -6,10 +6,10 @@ import asyncio
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 
+from tests.fakes.database import query
 from tests.fakes.phone import Phone
 
 ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
@@ -55,11 +55,7 @@ async def test_a_sigkill_mid_check_in_loses_nothing(server, tmp_path):
         await asyncio.wait_for(bot.wait(), 20)
     assert bot.returncode == 0
 
-    raw = sqlite3.connect(db)
-    try:
-        kept = raw.execute("SELECT name, COUNT(*) FROM answers GROUP BY name").fetchall()
-    finally:
-        raw.close()
+    kept = query(db, "SELECT name, COUNT(*) FROM answers GROUP BY name")
     assert dict(kept) == {"consent": 1, "name": 1, "language": 1, "what_matters": 1, "step": 1,
                           "confidence": 1, "not_lower": 1}
 

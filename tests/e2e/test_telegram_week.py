@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
+from tests.fakes.database import query
 
 
-def count(db_path, query: str) -> int:
-    raw = sqlite3.connect(db_path)
-    try:
-        return raw.execute(query).fetchone()[0]
-    finally:
-        raw.close()
+def count(db_path, sql: str) -> int:
+    return query(db_path, sql)[0][0]
 
 
 async def test_a_whole_week_in_english(telegram):

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.checkins import Command, Inbound, Pressed, Who
 from storage import answers, people, schedules
+from tests.fakes.database import query
 from tests.fakes.people import Person
 
 
-def rows(db, query: str) -> list[tuple]:
-    raw = sqlite3.connect(db.path)
-    try:
-        return raw.execute(query).fetchall()
-    finally:
-        raw.close()
+def rows(db, sql: str) -> list[tuple]:
+    return query(db.path, sql)
 
 
 async def test_a_new_person_hears_what_the_companion_is_before_anything_else(companion):
