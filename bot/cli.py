@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import logs
 from bot.config import Settings
 from bot.dialog_files import DialogsInvalid, shipped_folder
 from bot.flows.checks import check_folder
@@ -52,8 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level
     if args.command == "chat" and level == "INFO":
         level = "WARNING"  # the terminal is the conversation; keep it clear
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(level)
     if args.command == "chat":
         return _chat(settings, args)
     if args.command == "run":

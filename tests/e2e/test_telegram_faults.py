@@ -61,3 +61,23 @@ async def test_a_reply_that_could_not_be_sent_goes_out_when_telegram_is_back(tel
     served = telegram.server.served
     assert len(served) > len(set(served))  # the update came again, unconfirmed
     assert telegram.server.calls.count("sendMessage") == attempts + 1
+
+
+async def test_a_bug_while_handling_is_logged_without_personal_text(telegram, caplog):
+    real = telegram.app.companion.handle
+    calls = []
+
+    async def broken(inbound):
+        calls.append(inbound)
+        if len(calls) == 1:
+            raise RuntimeError(f"failed on {inbound.action}")  # carries the person's words
+        return await real(inbound)
+
+    telegram.app.companion.handle = broken
+    sam = telegram.phone(3008)
+    replies = await sam.send("my private words")
+    assert "something went wrong on my side" in replies[0].text
+    assert "RuntimeError while handling update" in caplog.text
+    assert "private words" not in caplog.text
+    replies = await sam.send("/help")  # and the bot carries on
+    assert "/checkin" in replies[0].text

@@ -15,10 +15,11 @@ from tests.fakes.phone import Phone
 ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
 
 
-async def start_bot(server, db: Path, token: str | None = None) -> asyncio.subprocess.Process:
+async def start_bot(server, db: Path, token: str | None = None,
+                    level: str = "INFO") -> asyncio.subprocess.Process:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": token or server.token,
            "TELEGRAM_API_URL": server.base_url, "ALONGSIDE_DB": str(db),
-           "ALONGSIDE_LOG_LEVEL": "INFO"}
+           "ALONGSIDE_LOG_LEVEL": level}
     return await asyncio.create_subprocess_exec(
         ALONGSIDE, "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
@@ -61,16 +62,21 @@ async def test_a_sigkill_mid_check_in_loses_nothing(server, tmp_path):
 
 
 async def test_sigterm_stops_cleanly_and_logs_no_personal_text(server, tmp_path):
-    bot = await start_bot(server, tmp_path / "bot.db")
+    bot = await start_bot(server, tmp_path / "bot.db", level="DEBUG")  # even at DEBUG
     sam = Phone(server, 4002)
     await sam.send("/start")
     await sam.tap("Yes, keep my answers")
     await sam.send("My secret name Zebediah")
+    await sam.tap("English")
+    await sam.send("Ulaanbaatar")
+    server.fail("sendMessage", 502)  # an error path logs too
+    await sam.send("/help")
     bot.send_signal(signal.SIGTERM)
     _out, err = await asyncio.wait_for(bot.communicate(), 20)
     assert bot.returncode == 0
-    assert b"stopped cleanly" in err
-    assert b"Zebediah" not in err
+    assert b"stopped cleanly" in err and b"retrying" in err
+    for personal in (b"Zebediah", b"Ulaanbaatar", server.token.encode()):
+        assert personal not in err
 
 
 async def test_a_token_telegram_rejects_exits_2_with_one_line(server, tmp_path):

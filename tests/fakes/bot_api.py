@@ -85,6 +85,7 @@ class BotApiServer:
         self._new_message = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.closing = False
 
     # --- running -----------------------------------------------------------------
     @property
@@ -103,6 +104,7 @@ class BotApiServer:
 
     async def stop(self) -> None:
         async with self._new_update:
+            self.closing = True  # long polls answer at once, so shutdown does not wait
             self._new_update.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -304,7 +306,8 @@ class BotApiServer:
                 self._new_update.notify_all()
             if not self.updates and timeout:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._new_update.wait_for(lambda: bool(self.updates)),
+                    await asyncio.wait_for(self._new_update.wait_for(
+                        lambda: bool(self.updates) or self.closing),
                                            timeout)
             batch = self.updates[:limit]
             self.served += [u["update_id"] for u in batch]
