@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 from pydantic import TypeAdapter
 
-from bot.flows.buttons import SKIP_KEY, callback_data, parse_callback
+from bot.flows.buttons import (
+    SKIP_KEY,
+    Offer,
+    SlotAction,
+    callback_data,
+    offer_data,
+    parse_callback,
+    parse_other,
+    slot_data,
+)
 from bot.flows.engine import (
     Begin,
     Event,
@@ -34,16 +44,23 @@ from bot.flows.engine import (
 )
 from bot.flows.loader import Library
 from bot.flows.schema import ChoiceNode, Dialog
-from storage import answers, people, schedules, sessions, updates
+from bot.scheduling.wallclock import WEEKDAY_KEYS, next_occurrence, parse_hhmm, stamp
+from storage import answers, outbox, people, schedules, sessions, updates
 from storage.database import Database
 from storage.models import Person, Session
+from storage.outbox import Item
 
 ONBOARDING = "onboarding"
 # Commands that start (or resume) a flow, and the flow they start.
-FLOW_COMMANDS = {"checkin": "weekly", "review": "review", "note": "note", "language": "language"}
-COMMANDS = ("start", "help", "skip", "cancel", *FLOW_COMMANDS)
+FLOW_COMMANDS = {"checkin": "weekly", "review": "review", "note": "note", "language": "language",
+                 "pause": "pause", "timezone": "timezone"}
+# Flows a person may use before onboarding is done.
+OPEN_FLOWS = ("language", "timezone")
+SCHEDULED_FLOWS = ("weekly", "review")
+PAUSES = {"week": timedelta(days=7), "two_weeks": timedelta(days=14)}
+PAUSED_UNTIL_RESUMED = "9999-12-31T00:00:00+00:00"
+EVENING = time(19, 0)
 # Answer names the onboarding and language flows share with the code (see dialogs/GUIDE.md).
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SCHEDULE_ANSWERS = {"weekly": ("checkin_day", "checkin_time"),
                     "review": ("review_day", "review_time")}
 
@@ -140,7 +157,8 @@ class Companion:
         return self.library.dialogs[ONBOARDING].locales
 
     async def handle(self, inbound: Inbound) -> Reply:
-        now = self.clock().isoformat()
+        moment = self.clock()
+        now = moment.isoformat()
         channel = inbound.who.channel
         async with self.db.transaction() as conn:
             if inbound.update_id is not None:
@@ -155,7 +173,7 @@ class Companion:
             locale = hint if hint in self.locales else self.locales[0]
             person = await people.get_or_create(conn, channel, inbound.who.external_id, locale,
                                                 now)
-            reply = await _Conversation(self, conn, person, now).dispatch(inbound.action)
+            reply = await _Conversation(self, conn, person, moment).dispatch(inbound.action)
             if inbound.update_id is not None:
                 await updates.record(conn, channel, inbound.update_id, now,
                                      _REPLY.dump_json(reply).decode())
@@ -173,6 +191,22 @@ class Companion:
             person = await people.find(conn, who.channel, who.external_id)
             if person is not None:
                 await people.update(conn, person.id, active=False)
+                await outbox.drop_pending(conn, person.id, "blocked")
+
+    async def invitations(self, items: list[Item]) -> dict[int, Outgoing | None]:
+        """The message for each due check-in; None for someone in the middle of a flow
+        (the check-in waits: it never interrupts)."""
+        now = self.clock()
+        out: dict[int, Outgoing | None] = {}
+        async with self.db.transaction() as conn:
+            for item in items:
+                if await sessions.active(conn, item.person_id) is not None:
+                    out[item.id] = None
+                    continue
+                person = await people.get(conn, item.person_id)
+                out[item.id] = _Conversation(self, conn, person, now).invitation(item.id,
+                                                                                item.dialog_id)
+        return out
 
     async def forget_old_updates(self, older_than: timedelta = timedelta(days=2)) -> int:
         async with self.db.transaction() as conn:
@@ -193,12 +227,13 @@ class _Conversation:
     """One inbound event for one person, inside one transaction."""
 
     def __init__(self, companion: Companion, conn: aiosqlite.Connection, person: Person,
-                 now: str) -> None:
+                 moment: datetime) -> None:
         self.companion = companion
         self.library = companion.library
         self.conn = conn
         self.person = person
-        self.now = now
+        self.moment = moment
+        self.now = moment.isoformat()
         self.reply = Reply(locale=person.locale)
 
     def line(self, line_id: str, **values: object) -> str:
@@ -250,9 +285,13 @@ class _Conversation:
             else:
                 await sessions.set_status(self.conn, active.id, "cancelled", self.now)
             return self.say("cancelled")
+        if name == "schedule":
+            return await self.show_schedule() if self.person.onboarded else self.say("not_onboarded")
+        if name == "resume":
+            return await self.resume()
         if name in FLOW_COMMANDS:
             dialog_id = FLOW_COMMANDS[name]
-            if not self.person.onboarded and dialog_id != "language":
+            if not self.person.onboarded and dialog_id not in OPEN_FLOWS:
                 return await self.begin(ONBOARDING, active) if active is None \
                     else self.say("not_onboarded")
             return await self.begin(dialog_id, active)
@@ -289,6 +328,11 @@ class _Conversation:
         return await self.apply(session.id, dialog, turn)
 
     async def press(self, data: str | None, active: Session | None) -> Reply:
+        other = parse_other(data)
+        if isinstance(other, Offer):
+            return await self.answer_offer(other, active)
+        if isinstance(other, SlotAction):
+            return await self.change_schedule(other, active)
         press = parse_callback(data)
         if press is None or active is None or press.session_id != active.id:
             self.reply.notice = self.line("stale_notice")
@@ -324,9 +368,13 @@ class _Conversation:
             if turn.skipped:
                 await answers.forget(self.conn, session_id, turn.skipped)
         status = "finished" if turn.status == "ended" else "active"
+        if dialog.id == "schedule" and turn.status == "ended":
+            await self.add_slot(answers_now.get("slot_flow"), answers_now.get("slot_day"),
+                                answers_now.get("slot_time"))
         if dialog.id == ONBOARDING and turn.status == "ended":
             if self.person.consent:
-                await self.store_schedule(answers_now)
+                for flow_id, (day, at) in SCHEDULE_ANSWERS.items():
+                    await self.add_slot(flow_id, answers_now.get(day), answers_now.get(at))
                 await self.update_person(onboarded=True)
             else:
                 # No consent: nothing of this conversation stays behind.
@@ -337,6 +385,8 @@ class _Conversation:
                                 version=dialog.version, status=status, now=self.now)
         self.reply.locale = self.person.locale
         self.reply.messages += [self.outgoing(session_id, m) for m in turn.messages]
+        if turn.status == "ended" and self.person.onboarded:
+            await self.offer_waiting()
         return self.reply
 
     def outgoing(self, session_id: int, prompt: Prompt) -> Outgoing:
@@ -361,16 +411,138 @@ class _Conversation:
             changes["name"] = kept["name"]
         if "timezone" in kept:
             changes["timezone"] = kept["timezone"]
+        if "pause" in kept:
+            length = PAUSES.get(str(kept["pause"]))
+            changes["paused_until"] = stamp(self.moment + length) if length else PAUSED_UNTIL_RESUMED
+            await outbox.drop_pending(self.conn, self.person.id, "paused")
         if changes:
             await self.update_person(**changes)
+        if "timezone" in kept:
+            await self.reschedule()  # the same local times, in the new zone
 
     async def update_person(self, **changes: Any) -> None:
         await people.update(self.conn, self.person.id, **changes)
         self.person = replace(self.person, **changes)
 
-    async def store_schedule(self, given: dict[str, str | int]) -> None:
-        for dialog_id, (day_name, time_name) in SCHEDULE_ANSWERS.items():
-            day, time = given.get(day_name), given.get(time_name)
-            if isinstance(day, str) and day in WEEKDAYS and isinstance(time, str):
-                await schedules.set_preference(self.conn, self.person.id, dialog_id,
-                                               WEEKDAYS.index(day), time)
+    # --- schedules ---------------------------------------------------------------
+    def next_due(self, weekday: int, local_time: str) -> str | None:
+        if self.person.timezone is None:
+            return None  # a time without a zone is never stored as if it had one
+        zone = ZoneInfo(self.person.timezone)
+        return stamp(next_occurrence(weekday, parse_hhmm(local_time), zone, self.moment))
+
+    async def add_slot(self, flow_id: object, day: object, at: object) -> None:
+        if flow_id in SCHEDULED_FLOWS and day in WEEKDAY_KEYS and isinstance(at, str):
+            weekday = WEEKDAY_KEYS.index(str(day))
+            await schedules.add(self.conn, self.person.id, str(flow_id), weekday, at,
+                                self.next_due(weekday, at), self.now)
+
+    async def reschedule(self) -> None:
+        """Every slot's next time from now: after a new timezone, or a resume."""
+        slots = await schedules.for_person(self.conn, self.person.id)
+        await schedules.set_next(self.conn, [(self.next_due(s.weekday, s.local_time), s.id)
+                                             for s in slots])
+
+    async def show_schedule(self) -> Reply:
+        if self.person.timezone is None:
+            return self.say("needs_timezone")
+        slots = await schedules.for_person(self.conn, self.person.id)
+        lines = [self.line("schedule_summary", zone=self.person.timezone)] if slots else []
+        lines += [self.describe(s.dialog_id, s.weekday, s.local_time) for s in slots]
+        if not slots:
+            lines.append(self.line("schedule_none"))
+        paused = self.person.paused_until
+        if paused == PAUSED_UNTIL_RESUMED:
+            lines.append(self.line("schedule_paused_open"))
+        elif paused is not None and paused > stamp(self.moment):
+            until = datetime.fromisoformat(paused).astimezone(ZoneInfo(self.person.timezone))
+            lines.append(self.line("schedule_paused", until=until.strftime("%Y-%m-%d %H:%M")))
+        buttons = [OutButton(self.line("schedule_remove", day=self.line(f"day_{s.weekday}"),
+                                       time=s.local_time), slot_data(s.id, "del")) for s in slots]
+        buttons += [OutButton(self.line("schedule_add"), slot_data(0, "add")),
+                    OutButton(self.line("schedule_timezone"), slot_data(0, "tz"))]
+        self.reply.messages.append(Outgoing("\n".join(lines), tuple(buttons), "choice"))
+        return self.reply
+
+    def describe(self, flow_id: str, weekday: int, local_time: str) -> str:
+        return self.line("slot_line", flow=self.line(f"flow_{flow_id}"),
+                         day=self.line(f"day_{weekday}"), time=local_time)
+
+    async def change_schedule(self, action: SlotAction, active: Session | None) -> Reply:
+        if action.action == "add":
+            self.reply.chosen = self.line("schedule_add")
+            if self.person.timezone is None:
+                return self.say("needs_timezone")
+            return await self.begin("schedule", active)
+        if action.action == "tz":
+            self.reply.chosen = self.line("schedule_timezone")
+            return await self.begin("timezone", active)
+        if not await schedules.remove(self.conn, self.person.id, action.slot_id):
+            self.reply.notice = self.line("stale_notice")
+            return self.reply
+        await outbox.drop_pending(self.conn, self.person.id, "removed")
+        self.say("slot_removed")
+        return await self.show_schedule()
+
+    async def resume(self) -> Reply:
+        if self.person.paused_until is None:
+            return self.say("not_paused")
+        await self.update_person(paused_until=None)
+        await self.reschedule()
+        self.say("resumed")
+        return await self.show_schedule()
+
+    # --- delivered check-ins ----------------------------------------------------------
+    def invitation(self, item_id: int, flow_id: str) -> Outgoing:
+        buttons = [OutButton(self.line("invite_start"), offer_data(item_id, "start")),
+                   OutButton(self.line("invite_hour"), offer_data(item_id, "hour"))]
+        if self.evening() is not None:
+            buttons.append(OutButton(self.line("invite_evening"), offer_data(item_id, "evening")))
+        buttons.append(OutButton(self.line("invite_skip"), offer_data(item_id, "skip")))
+        runs = item_id % 2  # vary the wording from week to week without a query
+        text = self.library.lexicon.line(f"invite_{flow_id}", self.person.locale, runs)
+        return Outgoing(text, tuple(buttons), "choice")
+
+    def evening(self) -> datetime | None:
+        """This evening at 19:00 local, if that is still ahead by an hour or more."""
+        if self.person.timezone is None:
+            return None
+        zone = ZoneInfo(self.person.timezone)
+        local = self.moment.astimezone(zone)
+        evening = datetime.combine(local.date(), EVENING, zone)
+        return evening if evening - local >= timedelta(hours=1) else None
+
+    async def answer_offer(self, offer: Offer, active: Session | None) -> Reply:
+        found = await outbox.offered(self.conn, offer.item_id, self.person.id)
+        if found is None or found[1] is not None:
+            self.reply.notice = self.line("stale_notice")
+            return self.reply
+        flow_id = found[0]
+        if offer.action == "start":
+            await outbox.answer(self.conn, offer.item_id, "start")
+            self.reply.chosen = self.line("invite_start")
+            return await self.begin(flow_id, active)
+        if offer.action == "skip":
+            await outbox.answer(self.conn, offer.item_id, "skip")
+            self.reply.chosen = self.line("invite_skip")
+            return self.say("invite_skipped")
+        when = self.evening() if offer.action == "evening" else self.moment + timedelta(hours=1)
+        if when is None:
+            self.reply.notice = self.line("stale_notice")
+            return self.reply
+        await outbox.answer(self.conn, offer.item_id, "later")
+        await outbox.postpone(self.conn, offer.item_id, stamp(when), count_attempt=False)
+        self.reply.chosen = self.line(f"invite_{offer.action}")
+        local = when.astimezone(ZoneInfo(self.person.timezone or "UTC"))
+        return self.say("invite_later_ok", time=local.strftime("%H:%M"))
+
+    async def offer_waiting(self) -> None:
+        """A check-in that came due during a flow is offered once the flow is done."""
+        horizon = stamp(self.moment + timedelta(minutes=15))
+        waiting = await outbox.waiting_for(self.conn, self.person.id, horizon)
+        if not waiting:
+            return
+        first = waiting[0]
+        item_flow = await outbox.flow_of(self.conn, first)
+        await outbox.mark_sent(self.conn, [first], stamp(self.moment))
+        self.reply.messages.append(self.invitation(first, item_flow))

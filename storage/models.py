@@ -21,6 +21,7 @@ class Person:
     onboarded: bool
     active: bool
     last_seen_at: str
+    paused_until: str | None = None  # UTC instant; check-ins wait until then
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,3 @@ class Session:
     dialog_version: int
     status: SessionStatus
     state: str  # JSON of the engine's SessionState; the service layer parses it
-
-
-@dataclass(frozen=True)
-class SchedulePreference:
-    dialog_id: str
-    weekday: int  # Monday = 0
-    local_time: str  # 'HH:MM' in the person's timezone

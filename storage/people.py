@@ -8,7 +8,7 @@ from storage.database import fetch_one
 from storage.models import Person
 
 _COLUMNS = ("id, channel, external_id, locale, name, timezone, consent, onboarded, active, "
-            "last_seen_at")
+            "last_seen_at, paused_until")
 
 
 def _person(row: aiosqlite.Row) -> Person:
@@ -17,6 +17,7 @@ def _person(row: aiosqlite.Row) -> Person:
         locale=row["locale"], name=row["name"], timezone=row["timezone"],
         consent=bool(row["consent"]), onboarded=bool(row["onboarded"]),
         active=bool(row["active"]), last_seen_at=row["last_seen_at"],
+        paused_until=row["paused_until"],
     )
 
 
@@ -49,7 +50,8 @@ async def get_or_create(conn: aiosqlite.Connection, channel: str, external_id: s
     return _person(row)
 
 
-_UPDATABLE = {"locale", "name", "timezone", "consent", "onboarded", "active", "last_seen_at"}
+_UPDATABLE = {"locale", "name", "timezone", "consent", "onboarded", "active", "last_seen_at",
+              "paused_until"}
 
 
 async def update(conn: aiosqlite.Connection, person_id: int, **fields: object) -> None:

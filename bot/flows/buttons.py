@@ -41,3 +41,43 @@ def longest_callback(node_id: str, key: str) -> int:
 
 # The key a "Skip" button carries; option keys start with a letter, so it cannot clash.
 SKIP_KEY = "~skip"
+
+
+# Buttons outside a flow: a delivered check-in (Start / Later / Skip) and /schedule.
+@dataclass(frozen=True)
+class Offer:
+    """A press on a delivered check-in: start, hour, evening or skip."""
+
+    item_id: int
+    action: str
+
+
+@dataclass(frozen=True)
+class SlotAction:
+    """A press in /schedule: remove a slot (del), add one (add), change timezone (tz)."""
+
+    slot_id: int
+    action: str
+
+
+OFFER_ACTIONS = ("start", "hour", "evening", "skip")
+SLOT_ACTIONS = ("del", "add", "tz")
+
+
+def offer_data(item_id: int, action: str) -> str:
+    return f"o|{item_id}|{action}"
+
+
+def slot_data(slot_id: int, action: str) -> str:
+    return f"s|{slot_id}|{action}"
+
+
+def parse_other(data: str | None) -> Offer | SlotAction | None:
+    parts = (data or "").split("|")
+    if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > _MAX_SESSION_DIGITS:
+        return None
+    if parts[0] == "o" and parts[2] in OFFER_ACTIONS:
+        return Offer(int(parts[1]), parts[2])
+    if parts[0] == "s" and parts[2] in SLOT_ACTIONS:
+        return SlotAction(int(parts[1]), parts[2])
+    return None

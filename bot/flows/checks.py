@@ -44,7 +44,14 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "nothing_to_skip": set(), "cancelled": set(), "nothing_running": set(),
     "not_onboarded": set(), "unknown_command": set(), "paused_flow": set(),
     "stale_notice": set(), "skip_hint": set(), "private_only": set(),
-    "something_went_wrong": set(),
+    "something_went_wrong": set(), "flow_weekly": set(), "flow_review": set(),
+    "invite_weekly": set(), "invite_review": set(), "invite_start": set(), "invite_hour": set(),
+    "invite_evening": set(), "invite_skip": set(), "invite_later_ok": {"time"},
+    "invite_skipped": set(), "slot_line": {"flow", "day", "time"},
+    **{f"day_{n}": set() for n in range(7)}, "schedule_summary": {"zone"},
+    "schedule_none": set(), "schedule_paused": {"until"}, "schedule_paused_open": set(),
+    "schedule_remove": {"day", "time"}, "schedule_add": set(), "schedule_timezone": set(),
+    "slot_removed": set(), "needs_timezone": set(), "resumed": set(), "not_paused": set(),
     **{f"command_{name}": set() for name in MENU_COMMANDS},
 }
 

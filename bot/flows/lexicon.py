@@ -12,7 +12,8 @@ from pydantic import Field, field_validator
 from bot.flows.schema import LocalText, Strict, _wordings
 
 # The commands shown in a channel's menu, in this order; each has a `command_NAME` line.
-MENU_COMMANDS = ("checkin", "review", "note", "skip", "cancel", "language", "help")
+MENU_COMMANDS = ("checkin", "review", "note", "schedule", "pause", "resume", "timezone", "skip",
+                 "cancel", "language", "help")
 
 
 class Lexicon(Strict):

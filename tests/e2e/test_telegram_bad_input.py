@@ -52,7 +52,7 @@ async def test_five_thousand_characters_are_refused_whole_and_kept_nowhere(sam, 
 
 
 async def test_a_button_cannot_be_pressed_twice(sam, telegram):
-    day = (await sam.send("/skip"))[-1]
+    day = (await sam.send("Berlin"))[-1]
     assert "On which day" in day.text
     data = day.data_for("Monday")
     await sam.tap("Monday", on=day)

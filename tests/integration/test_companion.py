@@ -43,11 +43,13 @@ async def test_onboarding_keeps_name_language_timezone_and_chosen_times(companio
     assert "I'll call you Sam." in sam.text and "Monday at 09:00" in sam.text
     async with db.transaction() as conn:
         person = await people.find(conn, "test", "1")
-        prefs = await schedules.preferences(conn, person.id)
+        slots = await schedules.for_person(conn, person.id)
     assert (person.name, person.timezone, person.onboarded, person.consent) == (
         "Sam", "Europe/Berlin", True, True)
-    assert [(p.dialog_id, p.weekday, p.local_time) for p in prefs] == [
-        ("weekly", 0, "09:00"), ("review", 3, "19:00")]
+    # The test clock stands at Monday 2 March 2026, 09:00 UTC (10:00 in Berlin).
+    assert [(s.dialog_id, s.weekday, s.local_time, s.next_due_at) for s in slots] == [
+        ("weekly", 0, "09:00", "2026-03-09T08:00:00+00:00"),
+        ("review", 3, "19:00", "2026-03-05T18:00:00+00:00")]
 
 
 async def test_a_full_week_the_review_quotes_the_chosen_step(companion, db):

@@ -19,7 +19,7 @@ async def test_migrations_run_once_and_set_the_user_version(tmp_path):
         assert raw.execute("PRAGMA user_version").fetchone()[0] == migrations()[-1][0]
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"people", "sessions", "answers", "schedule_preferences",
+        assert {"people", "sessions", "answers", "schedules", "outbox",
                 "processed_updates"} <= tables
     finally:
         raw.close()
