@@ -9,13 +9,14 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.channels.telegram_channel import Delivery, TelegramChannel
 from bot.checkins import Companion, utc_now
 from bot.config import Settings
 from bot.dialog_files import load_checked
 from bot.flows.loader import Library
+from bot.scheduling.outbox import Rules, Scheduler
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class App:
     db: Database
     library: Library
     companion: Companion
+    scheduler: Scheduler
 
 
 def telegram_channel(app: App, delivery: Delivery | None = None) -> TelegramChannel:
@@ -35,7 +37,7 @@ def telegram_channel(app: App, delivery: Delivery | None = None) -> TelegramChan
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     return TelegramChannel(app.companion, app.library.lexicon, token.get_secret_value(),
-                           app.settings.telegram_api_url, delivery)
+                           app.settings.telegram_api_url, delivery, app.scheduler)
 
 
 @asynccontextmanager
@@ -49,6 +51,8 @@ async def build(settings: Settings,
     db = await Database.open(settings.database)
     try:
         log.info("started with %d dialogs", len(library.dialogs))
-        yield App(settings, db, library, Companion(db, library, clock))
+        companion = Companion(db, library, clock)
+        rules = Rules(grace=timedelta(minutes=settings.grace_minutes))
+        yield App(settings, db, library, companion, Scheduler(db, companion, clock, rules))
     finally:
         await db.close()

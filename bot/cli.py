@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--locale", help="the language to speak: en or de")
     chat.add_argument("--person", help="who is chatting (default: your user name)")
 
+    schedule = commands.add_parser("schedule", help="for operators: the check-in outbox")
+    schedule_tools = schedule.add_subparsers(dest="tool", required=True)
+    schedule_tools.add_parser("status", help="outbox counts and the next due times "
+                              "(no personal text)")
+
     dialogs = commands.add_parser("dialogs", help="tools for dialog authors")
     tools = dialogs.add_subparsers(dest="tool", required=True)
     check = tools.add_parser("check", help="report every problem in a dialogs folder")
@@ -58,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _chat(settings, args)
     if args.command == "run":
         return _run(settings)
+    if args.command == "schedule":
+        return _schedule_status(settings)
     folder = getattr(args, "folder", None) or settings.dialogs or shipped_folder()
     if args.tool == "check":
         return _check(folder)
@@ -107,6 +114,25 @@ def _test(folder: Path) -> int:
     failed = len(results.problems)
     print(f"{results.conversations - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def _schedule_status(settings: Settings) -> int:
+    from bot.app import build
+
+    async def status() -> int:
+        async with build(settings) as app:
+            report = await app.scheduler.status()
+        counts = report["counts"]
+        print("outbox: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+        for reason, n in report["reasons"].items():
+            print(f"  {reason}: {n}")
+        upcoming = report["next"]
+        print("next due (UTC):" if upcoming else "nothing scheduled")
+        for due_at, flow, slot_id in upcoming:
+            print(f"  {due_at}  {flow:<8} slot {slot_id}")
+        return 0
+
+    return _run_checked(status)
 
 
 NO_TOKEN = ("No TELEGRAM_BOT_TOKEN is set, so the bot cannot reach Telegram. "

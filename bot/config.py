@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # Another dialogs folder (e.g. a clinic's own); the shipped one when unset.
     dialogs: Path | None = Field(default=None,
                                  validation_alias=AliasChoices("ALONGSIDE_DIALOGS", "dialogs"))
+    # A check-in missed by less than this (e.g. during a restart) is still sent.
+    grace_minutes: int = Field(default=120, ge=0,
+                               validation_alias=AliasChoices("ALONGSIDE_GRACE_MINUTES",
+                                                             "grace_minutes"))
     log_level: str = Field(default="INFO",
                            validation_alias=AliasChoices("ALONGSIDE_LOG_LEVEL", "log_level"))
 

@@ -42,7 +42,8 @@ async def ready(conn: aiosqlite.Connection, now: str, limit: int) -> list[Item]:
 
 async def mark_sent(conn: aiosqlite.Connection, ids: list[int], now: str) -> None:
     await conn.executemany(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, answered = NULL "
+        "WHERE id = ?",
         [(now, i) for i in ids])
 
 

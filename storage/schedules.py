@@ -75,3 +75,12 @@ async def next_due(conn: aiosqlite.Connection, limit: int) -> list[tuple[str, st
         "SELECT next_due_at, dialog_id, id FROM schedules WHERE next_due_at IS NOT NULL "
         "ORDER BY next_due_at LIMIT ?", (limit,))
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def unplanned(conn: aiosqlite.Connection, limit: int) -> list[DueSlot]:
+    """Slots with no next time whose person now has a timezone (e.g. set after the slot)."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS}, p.timezone, p.paused_until, p.active FROM schedules s "
+        "JOIN people p ON p.id = s.person_id "
+        "WHERE s.next_due_at IS NULL AND p.timezone IS NOT NULL LIMIT ?", (limit,))
+    return [DueSlot(_slot(r), r[6], r[7], bool(r[8])) for r in rows]

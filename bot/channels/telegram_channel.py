@@ -40,6 +40,8 @@ from bot.checkins import (
     Who,
 )
 from bot.flows.lexicon import MENU_COMMANDS, Lexicon
+from bot.scheduling.outbox import Outcome, Scheduler
+from storage.outbox import Item
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -56,6 +58,7 @@ class Delivery:
     max_backoff: float = 30.0
     poll_timeout: int = 25  # long-poll seconds for getUpdates
     rate_limit: bool = True  # PTB's AIORateLimiter (about 30 messages/s overall)
+    tick_seconds: float | None = 30.0  # how often due check-ins go out; None: never
 
 
 class DeliveryFailed(Exception):
@@ -128,8 +131,9 @@ def _seconds(value: int | float | timedelta) -> float:
 
 class TelegramChannel:
     def __init__(self, companion: Companion, lexicon: Lexicon, token: str, base_url: str,
-                 delivery: Delivery | None = None) -> None:
+                 delivery: Delivery | None = None, scheduler: Scheduler | None = None) -> None:
         self.companion = companion
+        self.scheduler = scheduler
         self.lexicon = lexicon
         self.delivery = delivery or Delivery()
         builder = Application.builder().token(token).base_url(base_url).updater(None)
@@ -154,6 +158,11 @@ class TelegramChannel:
         await self._call(lambda: self.bot.delete_webhook())
         await self.set_commands()
         await self.application.start()
+        tick = self.delivery.tick_seconds
+        if self.scheduler is not None and tick and self.application.job_queue is not None:
+            # One periodic job; the database says who is due (see bot/scheduling).
+            self.application.job_queue.run_repeating(self._tick, interval=tick, first=0.5,
+                                                     name="check-ins")
         log.info("connected to the Bot API as bot id %s", self.bot.id)
 
     async def stop(self) -> None:
@@ -309,6 +318,30 @@ class TelegramChannel:
             await self._best_effort(lambda: update.callback_query.answer(text=text[:200]))
         elif update.message is not None and action_of(update) is not None:
             await self._best_effort(lambda: self.bot.send_message(chat_id, text))
+
+    # --- scheduled check-ins ----------------------------------------------------------
+    async def _tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert self.scheduler is not None
+        try:
+            await self.scheduler.tick()
+            while (await self.scheduler.drain(self)).seen:
+                pass  # until nothing is ready; the rate limiter sets the pace
+        except Exception as exc:  # the next tick tries again; the outbox keeps every row
+            log.error("check-in tick failed: %s", type(exc).__name__)
+
+    async def send_invitation(self, item: Item, message: Outgoing) -> Outcome:
+        chat_id = int(item.external_id)
+        try:
+            sent = await self._call(lambda: self.bot.send_message(
+                chat_id, message.text, reply_markup=keyboard(message)))
+        except Forbidden:
+            await self.companion.unreachable(Who(CHANNEL, item.external_id))
+            return Outcome.BLOCKED
+        except (DeliveryFailed, BadRequest) as exc:
+            log.warning("a check-in could not be sent (%s)", type(exc).__name__)
+            return Outcome.FAILED
+        self._open_keyboard[chat_id] = sent.message_id
+        return Outcome.SENT
 
     # --- talking to Telegram ----------------------------------------------------------
     async def _call(self, make: Callable[[], Awaitable[T]]) -> T:

@@ -71,6 +71,11 @@ class Scheduler:
         now = self.clock()
         added = 0
         async with self.db.transaction() as conn:
+            unplanned = await schedules.unplanned(conn, self.rules.batch)
+            await schedules.set_next(conn, [
+                (stamp(next_occurrence(e.slot.weekday, parse_hhmm(e.slot.local_time),
+                                       ZoneInfo(e.timezone or "UTC"), now)), e.slot.id)
+                for e in unplanned])
             while True:
                 due = await schedules.due(conn, stamp(now), self.rules.batch)
                 if not due:

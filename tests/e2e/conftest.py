@@ -15,7 +15,7 @@ from bot.config import Settings
 from tests.fakes.bot_api import BotApiServer
 from tests.fakes.phone import Phone
 
-FAST = Delivery(first_backoff=0.01, max_backoff=0.05, poll_timeout=1)
+FAST = Delivery(first_backoff=0.01, max_backoff=0.05, poll_timeout=1, tick_seconds=None)
 
 
 @dataclass
