@@ -199,13 +199,11 @@ class Companion:
         now = self.clock()
         out: dict[int, Outgoing | None] = {}
         async with self.db.transaction() as conn:
+            found = await people.with_busy(conn, sorted({item.person_id for item in items}))
             for item in items:
-                if await sessions.active(conn, item.person_id) is not None:
-                    out[item.id] = None
-                    continue
-                person = await people.get(conn, item.person_id)
-                out[item.id] = _Conversation(self, conn, person, now).invitation(item.id,
-                                                                                item.dialog_id)
+                person, busy = found[item.person_id]
+                out[item.id] = None if busy else _Conversation(self, conn, person, now).invitation(
+                    item.id, item.dialog_id)
         return out
 
     async def forget_old_updates(self, older_than: timedelta = timedelta(days=2)) -> int:

@@ -44,7 +44,7 @@ class Rules:
     retry_after: timedelta = timedelta(minutes=2)  # doubles with each failed attempt
     busy_recheck: timedelta = timedelta(minutes=1)  # someone mid-flow: look again then
     batch: int = 2000
-    in_flight: int = 64  # sends under way at once; the rate limiter paces them
+    in_flight: int = 8  # sends under way at once (more only adds httpx pool overhead)
     catch_up: int = 8  # at most this many missed occurrences recorded per slot
 
 

@@ -95,6 +95,7 @@ class BotApiServer:
     async def start(self) -> BotApiServer:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/_stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -274,6 +275,10 @@ class BotApiServer:
             return result
         return web.json_response({"ok": True, "result": result})
 
+    async def _stats(self, request: web.Request) -> web.Response:
+        """For benchmarks in another process: how many messages each chat received."""
+        return web.json_response({str(chat): len(sent) for chat, sent in self.messages.items()})
+
     def _error(self, status: int, description: str,
                parameters: dict[str, Any] | None = None) -> web.Response:
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
@@ -402,3 +407,22 @@ class BotApiServer:
 
     async def _m_sendChatAction(self, params: dict[str, Any]) -> Any:
         return True
+
+
+async def _serve_forever(port: int) -> None:
+    server = BotApiServer()
+    app = web.Application(client_max_size=60 * 1024 * 1024)
+    app.router.add_route("*", "/bot{token}/{method}", server._dispatch)
+    app.router.add_get("/_stats", server._stats)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    print(f"{site._server.sockets[0].getsockname()[1]} {server.token}", flush=True)  # type: ignore[union-attr]
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":  # a stand-alone server for benchmarks: prints "PORT TOKEN"
+    import sys
+
+    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
