@@ -17,14 +17,17 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 from pydantic import TypeAdapter
 
+from bot import safety
 from bot.flows.buttons import (
     SKIP_KEY,
     Offer,
+    SafetyChoice,
     SlotAction,
     callback_data,
     offer_data,
     parse_callback,
     parse_other,
+    safety_data,
     slot_data,
 )
 from bot.flows.engine import (
@@ -60,6 +63,7 @@ SCHEDULED_FLOWS = ("weekly", "review")
 PAUSES = {"week": timedelta(days=7), "two_weeks": timedelta(days=14)}
 PAUSED_UNTIL_RESUMED = "9999-12-31T00:00:00+00:00"
 EVENING = time(19, 0)
+AWAY = timedelta(days=7)  # back after this long: say again what the companion is
 # Answer names the onboarding and language flows share with the code (see dialogs/GUIDE.md).
 SCHEDULE_ANSWERS = {"weekly": ("checkin_day", "checkin_time"),
                     "review": ("review_day", "review_time")}
@@ -243,6 +247,15 @@ class _Conversation:
 
     async def dispatch(self, action: Action) -> Reply:
         active = await sessions.active(self.conn, self.person.id)
+        if self.back_after_a_while():
+            self.say("disclosure")
+        if isinstance(action, Said):
+            finding = safety.check(action.text, self.library.lexicon)
+            if finding == "crisis":
+                return await self.safety_reply(active)
+            if finding == "human":
+                self.say("disclosure")
+                return await self.advance(active, Repeat()) if active else self.reply
         if isinstance(action, Command):
             return await self.command(action.name, active)
         if isinstance(action, Pressed):
@@ -273,6 +286,8 @@ class _Conversation:
             return self.reply
         if name == "help":
             return self.say("help")
+        if name == "sos":
+            return self.sos("sos_intro")
         if name == "skip":
             return await self.advance(active, Skip()) if active else self.say("nothing_to_skip")
         if name == "cancel":
@@ -331,6 +346,8 @@ class _Conversation:
             return await self.answer_offer(other, active)
         if isinstance(other, SlotAction):
             return await self.change_schedule(other, active)
+        if isinstance(other, SafetyChoice):
+            return await self.after_safety(other, active)
         press = parse_callback(data)
         if press is None or active is None or press.session_id != active.id:
             self.reply.notice = self.line("stale_notice")
@@ -421,6 +438,40 @@ class _Conversation:
     async def update_person(self, **changes: Any) -> None:
         await people.update(self.conn, self.person.id, **changes)
         self.person = replace(self.person, **changes)
+
+    # --- the safety net and honesty -------------------------------------------------
+    def back_after_a_while(self) -> bool:
+        before = self.person.previous_seen_at
+        return (self.person.onboarded and before is not None
+                and self.moment - datetime.fromisoformat(before) >= AWAY)
+
+    def sos(self, intro: str) -> Reply:
+        text = f"{self.line(intro)}\n{safety.resources_text(self.library.lexicon, self.person.locale)}"
+        self.reply.messages.append(Outgoing(text))
+        return self.reply
+
+    async def safety_reply(self, active: Session | None) -> Reply:
+        """Crisis wording: a calm reply with resources, before anything else, every time.
+        Only the count is kept; the words are not, unless the person writes them as a note."""
+        await self.update_person(safety_replies=self.person.safety_replies + 1)
+        self.sos("safety_reply")
+        self.say("safety_after")
+        if active is not None:
+            buttons = (OutButton(self.line("safety_go_on"), safety_data("go")),
+                       OutButton(self.line("safety_stop"), safety_data("stop")))
+            self.reply.messages.append(Outgoing(self.line("safety_choose"), buttons, "choice"))
+        return self.reply
+
+    async def after_safety(self, choice: SafetyChoice, active: Session | None) -> Reply:
+        if active is None:
+            self.reply.notice = self.line("stale_notice")
+            return self.reply
+        if choice.action == "go":
+            self.reply.chosen = self.line("safety_go_on")
+            return await self.advance(active, Repeat())
+        self.reply.chosen = self.line("safety_stop")
+        await sessions.set_status(self.conn, active.id, "paused", self.now)
+        return self.say("safety_stopped")
 
     # --- schedules ---------------------------------------------------------------
     def next_due(self, weekday: int, local_time: str) -> str | None:

@@ -22,6 +22,8 @@ class Person:
     active: bool
     last_seen_at: str
     paused_until: str | None = None  # UTC instant; check-ins wait until then
+    safety_replies: int = 0  # a count only, never the words that caused them
+    previous_seen_at: str | None = None  # the time before this one
 
 
 @dataclass(frozen=True)

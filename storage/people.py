@@ -8,7 +8,7 @@ from storage.database import fetch_one
 from storage.models import Person
 
 _COLUMNS = ("id, channel, external_id, locale, name, timezone, consent, onboarded, active, "
-            "last_seen_at, paused_until")
+            "last_seen_at, paused_until, safety_replies, previous_seen_at")
 
 
 def _person(row: aiosqlite.Row) -> Person:
@@ -17,7 +17,8 @@ def _person(row: aiosqlite.Row) -> Person:
         locale=row["locale"], name=row["name"], timezone=row["timezone"],
         consent=bool(row["consent"]), onboarded=bool(row["onboarded"]),
         active=bool(row["active"]), last_seen_at=row["last_seen_at"],
-        paused_until=row["paused_until"],
+        paused_until=row["paused_until"], safety_replies=row["safety_replies"],
+        previous_seen_at=row["previous_seen_at"],
     )
 
 
@@ -43,7 +44,8 @@ async def get_or_create(conn: aiosqlite.Connection, channel: str, external_id: s
         conn,
         "INSERT INTO people (channel, external_id, locale, created_at, last_seen_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, external_id) DO UPDATE SET "
-        f"last_seen_at = excluded.last_seen_at, active = 1 RETURNING {_COLUMNS}",
+        "previous_seen_at = people.last_seen_at, last_seen_at = excluded.last_seen_at, "
+        f"active = 1 RETURNING {_COLUMNS}",
         (channel, external_id, locale, now, now),
     )
     assert row is not None
@@ -51,7 +53,7 @@ async def get_or_create(conn: aiosqlite.Connection, channel: str, external_id: s
 
 
 _UPDATABLE = {"locale", "name", "timezone", "consent", "onboarded", "active", "last_seen_at",
-              "paused_until"}
+              "paused_until", "safety_replies"}
 
 
 async def update(conn: aiosqlite.Connection, person_id: int, **fields: object) -> None:

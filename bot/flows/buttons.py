@@ -60,7 +60,15 @@ class SlotAction:
     action: str
 
 
+@dataclass(frozen=True)
+class SafetyChoice:
+    """After a safety reply in a flow: go on, or stop here."""
+
+    action: str
+
+
 OFFER_ACTIONS = ("start", "hour", "evening", "skip")
+SAFETY_ACTIONS = ("go", "stop")
 SLOT_ACTIONS = ("del", "add", "tz")
 
 
@@ -72,7 +80,11 @@ def slot_data(slot_id: int, action: str) -> str:
     return f"s|{slot_id}|{action}"
 
 
-def parse_other(data: str | None) -> Offer | SlotAction | None:
+def safety_data(action: str) -> str:
+    return f"x|0|{action}"
+
+
+def parse_other(data: str | None) -> Offer | SlotAction | SafetyChoice | None:
     parts = (data or "").split("|")
     if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > _MAX_SESSION_DIGITS:
         return None
@@ -80,4 +92,6 @@ def parse_other(data: str | None) -> Offer | SlotAction | None:
         return Offer(int(parts[1]), parts[2])
     if parts[0] == "s" and parts[2] in SLOT_ACTIONS:
         return SlotAction(int(parts[1]), parts[2])
+    if parts[0] == "x" and parts[2] in SAFETY_ACTIONS:
+        return SafetyChoice(parts[2])
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.flows.buttons import CALLBACK_LIMIT, longest_callback
@@ -52,6 +53,8 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "schedule_none": set(), "schedule_paused": {"until"}, "schedule_paused_open": set(),
     "schedule_remove": {"day", "time"}, "schedule_add": set(), "schedule_timezone": set(),
     "slot_removed": set(), "needs_timezone": set(), "resumed": set(), "not_paused": set(),
+    "safety_reply": set(), "safety_after": set(), "safety_choose": set(), "safety_go_on": set(),
+    "safety_stop": set(), "safety_stopped": set(), "sos_intro": set(), "disclosure": set(),
     **{f"command_{name}": set() for name in MENU_COMMANDS},
 }
 
@@ -67,16 +70,23 @@ class TextSite:
     guards: tuple[str, ...] = ()  # a summary line shows only when these names are set
 
 
-def check_folder(folder: Path) -> tuple[Library, list[Problem]]:
+# Words too broad to mean a crisis on their own: they would flood people with false alarms.
+TOO_BROAD = {"die", "dead", "death", "give up", "giving up", "tired", "hurt", "pain", "kill",
+             "sad", "hopeless", "sterben", "tot", "tod", "aufgeben", "müde", "schmerz", "traurig"}
+REVIEW_EVERY = timedelta(days=365)
+
+
+def check_folder(folder: Path, today: date | None = None) -> tuple[Library, list[Problem]]:
     library, problems = load_library(folder)
-    problems += check_library(library)
+    problems += check_library(library, today or date.today())
     return library, sorted(set(problems))
 
 
-def check_library(library: Library) -> list[Problem]:
+def check_library(library: Library, today: date) -> list[Problem]:
     problems: list[Problem] = []
     locales = sorted({loc for d in library.dialogs.values() for loc in d.locales})
     problems += _check_lexicon(library, locales)
+    problems += _check_safety(library, locales, today)
     earlier = {name for d in library.dialogs.values() for name in d.kept_names()}
     for dialog_id, dialog in library.dialogs.items():
         source = library.sources[dialog_id]
@@ -116,6 +126,38 @@ def _check_lexicon(library: Library, locales: list[str]) -> list[Problem]:
             problems.append(where("prescriptive", message=f"no prescriptive phrases for locale "
                                   f"`{locale}`", hint="list the phrases that tell a person what "
                                   "to do, so the checks can catch them"))
+    return problems
+
+
+def _check_safety(library: Library, locales: list[str], today: date) -> list[Problem]:
+    """Phrases for every language, none too broad, resources reviewed within a year."""
+    lexicon = library.lexicon
+    source = next((s for k, s in library.sources.items() if k.startswith("lexicon:")
+                   and isinstance(s.tree, dict) and "crisis" in s.tree), None)
+
+    def at(*loc: str | int, message: str, hint: str = "") -> Problem:
+        if source is None:
+            return Problem(str(library.folder / "lexicon"), 1, 1, message, hint)
+        return source.at(*loc, message=message, hint=hint)
+
+    problems: list[Problem] = []
+    for section in ("crisis", "human_questions", "resources"):
+        for locale in locales:
+            if not getattr(lexicon, section).get(locale):
+                problems.append(at(section, message=f"no `{section}` for locale `{locale}`",
+                                   hint="the safety net speaks every language a person can choose"))
+    for locale, phrases in lexicon.crisis.items():
+        for index, phrase in enumerate(phrases):
+            if phrase.strip().lower() in TOO_BROAD:
+                problems.append(at("crisis", locale, index, message=f"“{phrase}” is too broad "
+                                   "for crisis wording", hint="use a specific phrase, e.g. "
+                                   "“want to die”: broad words flood people with false alarms"))
+    for locale, entries in lexicon.resources.items():
+        for index, entry in enumerate(entries):
+            if today - entry.reviewed > REVIEW_EVERY:
+                problems.append(at("resources", locale, index, message=f"“{entry.name}” was last "
+                                   f"reviewed on {entry.reviewed}, over a year ago",
+                                   hint="check the number with a clinician and update `reviewed`"))
     return problems
 
 

@@ -5,6 +5,7 @@ Loaded from `dialogs/lexicon/*.yaml`, so writers and clinicians edit it like a f
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -13,7 +14,15 @@ from bot.flows.schema import LocalText, Strict, _wordings
 
 # The commands shown in a channel's menu, in this order; each has a `command_NAME` line.
 MENU_COMMANDS = ("checkin", "review", "note", "schedule", "pause", "resume", "timezone", "skip",
-                 "cancel", "language", "help")
+                 "cancel", "language", "sos", "help")
+
+
+class Resource(Strict):
+    """Somewhere a person in crisis can reach people, right now."""
+
+    name: str = Field(min_length=1)
+    contact: str = Field(min_length=1)
+    reviewed: date  # the checks flag a resource not reviewed for a year
 
 
 class Lexicon(Strict):
@@ -25,6 +34,10 @@ class Lexicon(Strict):
     timezone_aliases: dict[str, str] = {}
     # [latitude, longitude, zone]: a shared location takes the zone of the nearest one.
     timezone_points: list[tuple[float, float, str]] = []
+    # The safety net (lexicon/safety.yaml): crisis wording, "are you a person?", resources.
+    crisis: dict[str, list[Annotated[str, Field(min_length=3)]]] = {}
+    human_questions: dict[str, list[Annotated[str, Field(min_length=3)]]] = {}
+    resources: dict[str, list[Resource]] = {}
 
     @field_validator("lines", mode="before")
     @classmethod
@@ -51,4 +64,7 @@ class Lexicon(Strict):
             },
             timezone_aliases={**self.timezone_aliases, **other.timezone_aliases},
             timezone_points=[*self.timezone_points, *other.timezone_points],
+            crisis={**self.crisis, **other.crisis},
+            human_questions={**self.human_questions, **other.human_questions},
+            resources={**self.resources, **other.resources},
         )

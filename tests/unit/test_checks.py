@@ -96,3 +96,19 @@ def test_an_unknown_line_name_in_the_lexicon_is_reported(tmp_path):
     assert len(unknown) == 1
     assert "{maximum}" in text.splitlines()[unknown[0].line - 1]
     assert unknown[0].hint == "this line can show: length, max"
+
+
+def test_the_safety_net_is_reviewed_like_the_flows(tmp_path):
+    from datetime import date
+
+    folder = tmp_path / "d"
+    shutil.copytree(shipped_folder(), folder, ignore=shutil.ignore_patterns("__*"))
+    safety_file = folder / "lexicon" / "safety.yaml"
+    text = safety_file.read_text(encoding="utf-8").replace("    - wanna die\n", "    - give up\n")
+    safety_file.write_text(text, encoding="utf-8")
+    _library, problems = check_folder(folder, today=date(2026, 12, 1))
+    assert [p.message for p in problems] == ["“give up” is too broad for crisis wording"]
+    assert "give up" in text.splitlines()[problems[0].line - 1]
+    _library, later = check_folder(folder, today=date(2027, 12, 1))
+    stale = [p for p in later if "over a year ago" in p.message]
+    assert len(stale) == 10  # every resource, in both languages
