@@ -8,6 +8,7 @@ about people, consent and conversations live here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
@@ -18,12 +19,15 @@ import aiosqlite
 from pydantic import TypeAdapter
 
 from bot import safety
+from bot.export_format import to_markdown
 from bot.flows.buttons import (
     SKIP_KEY,
+    DeleteChoice,
     Offer,
     SafetyChoice,
     SlotAction,
     callback_data,
+    delete_data,
     offer_data,
     parse_callback,
     parse_other,
@@ -48,7 +52,7 @@ from bot.flows.engine import (
 from bot.flows.loader import Library
 from bot.flows.schema import ChoiceNode, Dialog
 from bot.scheduling.wallclock import WEEKDAY_KEYS, next_occurrence, parse_hhmm, stamp
-from storage import answers, outbox, people, schedules, sessions, updates
+from storage import answers, outbox, people, personal_data, schedules, sessions, updates
 from storage.database import Database
 from storage.models import Person, Session
 from storage.outbox import Item
@@ -142,8 +146,10 @@ class Reply:
     messages: list[Outgoing] = field(default_factory=list)
     locale: str = "en"
     chosen: str | None = None  # for a press: the answer to show on the pressed message
+    export: bool = False  # send the person's export files (made at delivery, never stored)
     notice: str | None = None  # for a press that changed nothing: a short word why
     duplicate: bool = False  # a redelivered update whose reply went out: nothing to send
+    erased: bool = False  # the person asked for everything to be deleted, and it was
 
 
 _REPLY = TypeAdapter(Reply)
@@ -179,9 +185,39 @@ class Companion:
                                                 now)
             reply = await _Conversation(self, conn, person, moment).dispatch(inbound.action)
             if inbound.update_id is not None:
+                kept_person = None if reply.erased else person.id
                 await updates.record(conn, channel, inbound.update_id, now,
-                                     _REPLY.dump_json(reply).decode())
+                                     _REPLY.dump_json(reply).decode(), kept_person)
         return reply
+
+    async def export(self, who: Who) -> dict[str, Any] | None:
+        """Everything held about this person, as a document without database ids."""
+        async with self.db.transaction() as conn:
+            person = await people.find(conn, who.channel, who.external_id)
+            return None if person is None else await personal_data.collect(conn, person.id)
+
+    async def erase(self, who: Who) -> dict[str, int] | None:
+        """For operators: everything of this person, gone."""
+        async with self.db.transaction() as conn:
+            person = await people.find(conn, who.channel, who.external_id)
+            return None if person is None else await personal_data.erase(conn, person.id)
+
+    async def restore(self, data: dict[str, Any]) -> int:
+        """For operators: a person's export, on this installation."""
+        async with self.db.transaction() as conn:
+            person_id = await personal_data.restore(conn, data)
+            person = await people.get(conn, person_id)
+            await _Conversation(self, conn, person, self.clock()).reschedule()
+            return person_id
+
+    async def export_files(self, who: Who) -> list[tuple[str, bytes]]:
+        data = await self.export(who)
+        if data is None:
+            return []
+        locale = data["person"]["locale"]
+        return [("alongside-export.json", json.dumps(data, ensure_ascii=False, indent=2).encode()),
+                ("alongside-export.md",
+                 to_markdown(data, self.library.lexicon, locale).encode())]
 
     async def delivered(self, channel: str, update_ids: list[int]) -> None:
         """The channel sent the replies to these updates."""
@@ -288,6 +324,15 @@ class _Conversation:
             return self.say("help")
         if name == "sos":
             return self.sos("sos_intro")
+        if name == "export":
+            self.say("export_ready")
+            self.reply.export = True
+            return self.reply
+        if name == "delete":
+            buttons = (OutButton(self.line("delete_yes"), delete_data("yes")),
+                       OutButton(self.line("delete_no"), delete_data("no")))
+            self.reply.messages.append(Outgoing(self.line("delete_confirm"), buttons, "choice"))
+            return self.reply
         if name == "skip":
             return await self.advance(active, Skip()) if active else self.say("nothing_to_skip")
         if name == "cancel":
@@ -348,6 +393,8 @@ class _Conversation:
             return await self.change_schedule(other, active)
         if isinstance(other, SafetyChoice):
             return await self.after_safety(other, active)
+        if isinstance(other, DeleteChoice):
+            return await self.delete_everything(other)
         press = parse_callback(data)
         if press is None or active is None or press.session_id != active.id:
             self.reply.notice = self.line("stale_notice")
@@ -438,6 +485,16 @@ class _Conversation:
     async def update_person(self, **changes: Any) -> None:
         await people.update(self.conn, self.person.id, **changes)
         self.person = replace(self.person, **changes)
+
+    # --- their data is theirs ---------------------------------------------------------
+    async def delete_everything(self, choice: DeleteChoice) -> Reply:
+        if choice.action == "no":
+            self.reply.chosen = self.line("delete_no")
+            return self.say("delete_kept")
+        self.reply.chosen = self.line("delete_yes")
+        counts = await personal_data.erase(self.conn, self.person.id)
+        self.reply.erased = True
+        return self.say("deleted", **counts)
 
     # --- the safety net and honesty -------------------------------------------------
     def back_after_a_while(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
@@ -39,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     schedule_tools.add_parser("status", help="outbox counts and the next due times "
                               "(no personal text)")
 
+    export = commands.add_parser("export", help="for operators: print a person's data as JSON")
+    export.add_argument("--person", required=True, help="CHANNEL:CHAT_ID, e.g. telegram:12345")
+    delete = commands.add_parser("delete", help="for operators: erase everything of a person")
+    delete.add_argument("--person", required=True, help="CHANNEL:CHAT_ID, e.g. telegram:12345")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore = commands.add_parser("import", help="for operators: restore a person's export")
+    restore.add_argument("file", type=Path)
+
     dialogs = commands.add_parser("dialogs", help="tools for dialog authors")
     tools = dialogs.add_subparsers(dest="tool", required=True)
     check = tools.add_parser("check", help="report every problem in a dialogs folder")
@@ -65,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(settings)
     if args.command == "schedule":
         return _schedule_status(settings)
+    if args.command in ("export", "delete", "import"):
+        return _personal_data(settings, args)
     folder = getattr(args, "folder", None) or settings.dialogs or shipped_folder()
     if args.tool == "check":
         return _check(folder)
@@ -133,6 +144,55 @@ def _schedule_status(settings: Settings) -> int:
         return 0
 
     return _run_checked(status)
+
+
+def _personal_data(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build
+    from bot.checkins import Who
+
+    who = None
+    if args.command in ("export", "delete"):
+        channel, _, chat = args.person.partition(":")
+        if not channel or not chat:
+            print("--person takes CHANNEL:CHAT_ID, e.g. telegram:12345", file=sys.stderr)
+            return 2
+        who = Who(channel, chat)
+        if args.command == "delete" and not args.yes:
+            if not sys.stdin.isatty():
+                print("refusing to delete without --yes when not asked at a terminal",
+                      file=sys.stderr)
+                return 2
+            if input(f"Erase everything of {args.person}? Type yes: ").strip() != "yes":
+                print("nothing deleted")
+                return 1
+
+    async def run() -> int:
+        async with build(settings) as app:
+            if args.command == "import":
+                data = json.loads(args.file.read_text(encoding="utf-8"))
+                try:
+                    person_id = await app.companion.restore(data)
+                except ValueError as exc:
+                    print(f"not imported: {exc}", file=sys.stderr)
+                    return 1
+                print(f"imported as person {person_id}")
+                return 0
+            assert who is not None
+            if args.command == "export":
+                data = await app.companion.export(who)
+                if data is None:
+                    print(f"no person {args.person}", file=sys.stderr)
+                    return 1
+                print(json.dumps(data, ensure_ascii=False, indent=2))
+                return 0
+            counts = await app.companion.erase(who)
+            if counts is None:
+                print(f"no person {args.person}", file=sys.stderr)
+                return 1
+            print("deleted: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+            return 0
+
+    return _run_checked(run)
 
 
 NO_TOKEN = ("No TELEGRAM_BOT_TOKEN is set, so the bot cannot reach Telegram. "

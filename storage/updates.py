@@ -25,10 +25,10 @@ async def find(conn: aiosqlite.Connection, channel: str, update_id: int) -> Hand
 
 
 async def record(conn: aiosqlite.Connection, channel: str, update_id: int, now: str,
-                 reply: str | None = None) -> None:
+                 reply: str | None = None, person_id: int | None = None) -> None:
     await conn.execute(
-        "INSERT INTO processed_updates (channel, update_id, handled_at, reply) VALUES (?, ?, ?, ?)",
-        (channel, update_id, now, reply),
+        "INSERT INTO processed_updates (channel, update_id, handled_at, reply, person_id) "
+        "VALUES (?, ?, ?, ?, ?)", (channel, update_id, now, reply, person_id),
     )
 
 

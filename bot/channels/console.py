@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.checkins import Command, Companion, Inbound, Outgoing, Reply, Said, Who
@@ -54,7 +55,12 @@ class ConsoleChat:
         self.stdout.flush()
 
     async def send(self, action: Command | Said) -> None:
-        self.show(await self.companion.handle(Inbound(self.who, action)))
+        reply = await self.companion.handle(Inbound(self.who, action))
+        self.show(reply)
+        if reply.export:  # the terminal's way of handing over files: the current folder
+            for name, content in await self.companion.export_files(self.who):
+                Path(name).write_bytes(content)
+                print(f"  → {Path(name).resolve()}", file=self.stdout)
 
     async def run(self, first: str | None = None) -> int:
         if self.who.locale:

@@ -289,6 +289,10 @@ class TelegramChannel:
                     chat_id, m.text, reply_markup=k))
                 if any(not b.skip for b in message.buttons):
                     self._open_keyboard[chat_id] = sent.message_id
+            if reply.export:
+                for name, content in await self.companion.export_files(who):
+                    await self._call(lambda n=name, c=content: self.bot.send_document(
+                        chat_id, document=c, filename=n))
         except Forbidden:
             log.info("a person blocked the bot; marking them unreachable")
             await self.companion.unreachable(who)

@@ -67,7 +67,15 @@ class SafetyChoice:
     action: str
 
 
+@dataclass(frozen=True)
+class DeleteChoice:
+    """The answer to "Delete everything?"."""
+
+    action: str
+
+
 OFFER_ACTIONS = ("start", "hour", "evening", "skip")
+DELETE_ACTIONS = ("yes", "no")
 SAFETY_ACTIONS = ("go", "stop")
 SLOT_ACTIONS = ("del", "add", "tz")
 
@@ -80,11 +88,15 @@ def slot_data(slot_id: int, action: str) -> str:
     return f"s|{slot_id}|{action}"
 
 
+def delete_data(action: str) -> str:
+    return f"d|0|{action}"
+
+
 def safety_data(action: str) -> str:
     return f"x|0|{action}"
 
 
-def parse_other(data: str | None) -> Offer | SlotAction | SafetyChoice | None:
+def parse_other(data: str | None) -> Offer | SlotAction | SafetyChoice | DeleteChoice | None:
     parts = (data or "").split("|")
     if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > _MAX_SESSION_DIGITS:
         return None
@@ -94,4 +106,6 @@ def parse_other(data: str | None) -> Offer | SlotAction | SafetyChoice | None:
         return SlotAction(int(parts[1]), parts[2])
     if parts[0] == "x" and parts[2] in SAFETY_ACTIONS:
         return SafetyChoice(parts[2])
+    if parts[0] == "d" and parts[2] in DELETE_ACTIONS:
+        return DeleteChoice(parts[2])
     return None

@@ -55,6 +55,10 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "slot_removed": set(), "needs_timezone": set(), "resumed": set(), "not_paused": set(),
     "safety_reply": set(), "safety_after": set(), "safety_choose": set(), "safety_go_on": set(),
     "safety_stop": set(), "safety_stopped": set(), "sos_intro": set(), "disclosure": set(),
+    "export_ready": set(), "export_title": set(), "export_profile": set(),
+    "export_answers": set(), "export_schedules": set(), "export_checkins": set(),
+    "delete_confirm": set(), "delete_yes": set(), "delete_no": set(), "delete_kept": set(),
+    "deleted": {"answers", "sessions", "schedules", "checkins"},
     **{f"command_{name}": set() for name in MENU_COMMANDS},
 }
 

@@ -14,7 +14,7 @@ from bot.flows.schema import LocalText, Strict, _wordings
 
 # The commands shown in a channel's menu, in this order; each has a `command_NAME` line.
 MENU_COMMANDS = ("checkin", "review", "note", "schedule", "pause", "resume", "timezone", "skip",
-                 "cancel", "language", "sos", "help")
+                 "cancel", "language", "export", "delete", "sos", "help")
 
 
 class Resource(Strict):

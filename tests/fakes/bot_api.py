@@ -41,6 +41,7 @@ class Sent:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     edits: int = 0
     document: str | None = None
+    content: bytes = b""  # a document's bytes
     at: float = field(default_factory=time.perf_counter)  # when the server received it
 
     @property
@@ -238,7 +239,8 @@ class BotApiServer:
             form = await request.post()
             raw = {}
             for key, value in form.items():
-                raw[key] = value if isinstance(value, str) else f"<file {getattr(value, 'filename', '')}>"
+                raw[key] = value if isinstance(value, str) else {
+                    "filename": value.filename, "content": value.file.read()}
         params: dict[str, Any] = {}
         for key, value in raw.items():
             if key in _JSON_FIELDS and isinstance(value, str):
@@ -367,8 +369,11 @@ class BotApiServer:
 
     async def _m_sendDocument(self, params: dict[str, Any]) -> Any:
         chat_id = params["chat_id"]
+        upload = params.get("document")
+        if not isinstance(upload, dict):
+            return self._error(400, "Bad Request: there is no document in the request")
         sent = Sent(chat_id, next(self.message_ids[chat_id]), params.get("caption", ""),
-                    document=str(params.get("document")))
+                    document=upload["filename"], content=upload["content"])
         return await self._record(sent)
 
     async def _m_editMessageText(self, params: dict[str, Any]) -> Any:
