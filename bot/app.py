@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from bot.channels.telegram_channel import Delivery, TelegramChannel
 from bot.checkins import Companion, utc_now
-from bot.config import Settings
+from bot.config import Settings, key_file_for
 from bot.dialog_files import load_checked
 from bot.flows.loader import Library
 from bot.scheduling.outbox import Rules, Scheduler
-from storage import Database
+from storage import Database, keys
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ async def build(settings: Settings,
     The database is always closed on the way out (aiosqlite hangs at exit otherwise).
     """
     library = load_checked(settings.dialogs)
-    db = await Database.open(settings.database)
+    key = settings.key.get_secret_value() if settings.key else None
+    db = await Database.open(settings.database, keys.resolve(key, key_file_for(settings)))
     try:
         log.info("started with %d dialogs", len(library.dialogs))
         companion = Companion(db, library, clock)

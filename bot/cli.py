@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("import", help="for operators: restore a person's export")
     restore.add_argument("file", type=Path)
 
+    key_tools = commands.add_parser("keys", help="for operators: the encryption key")
+    key_tools.add_subparsers(dest="tool", required=True).add_parser(
+        "rotate", help="re-encrypt everything under a new key and retire the old one")
+
     dialogs = commands.add_parser("dialogs", help="tools for dialog authors")
     tools = dialogs.add_subparsers(dest="tool", required=True)
     check = tools.add_parser("check", help="report every problem in a dialogs folder")
@@ -76,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _schedule_status(settings)
     if args.command in ("export", "delete", "import"):
         return _personal_data(settings, args)
+    if args.command == "keys":
+        return _rotate(settings)
     folder = getattr(args, "folder", None) or settings.dialogs or shipped_folder()
     if args.tool == "check":
         return _check(folder)
@@ -191,6 +197,25 @@ def _personal_data(settings: Settings, args: argparse.Namespace) -> int:
                 return 1
             print("deleted: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
             return 0
+
+    return _run_checked(run)
+
+
+def _rotate(settings: Settings) -> int:
+    from bot.app import build
+    from bot.config import key_file_for
+    from storage import keys
+
+    if settings.key is not None:
+        print("ALONGSIDE_KEY is set: rotate it in your secret store; `keys rotate` works on "
+              "a key file", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with build(settings) as app:
+            changed = await keys.rotate(app.db, key_file_for(settings))
+        print(f"rotated: {changed} values re-encrypted under a new key; the old key is retired")
+        return 0
 
     return _run_checked(run)
 

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     # Another dialogs folder (e.g. a clinic's own); the shipped one when unset.
     dialogs: Path | None = Field(default=None,
                                  validation_alias=AliasChoices("ALONGSIDE_DIALOGS", "dialogs"))
+    # Encryption at rest: a base64 key of 32 bytes, or a key file (default: beside the
+    # database, created on first run). `alongside keys rotate` works on the key file.
+    key: SecretStr | None = Field(default=None, validation_alias="ALONGSIDE_KEY")
+    key_file: Path | None = Field(default=None,
+                                  validation_alias=AliasChoices("ALONGSIDE_KEY_FILE", "key_file"))
     # A check-in missed by less than this (e.g. during a restart) is still sent.
     grace_minutes: int = Field(default=120, ge=0,
                                validation_alias=AliasChoices("ALONGSIDE_GRACE_MINUTES",
@@ -41,3 +46,7 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(level), int):
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+
+def key_file_for(settings: Settings) -> Path:
+    return settings.key_file or settings.database.with_name(settings.database.name + ".key")

@@ -7,17 +7,19 @@ from collections.abc import Mapping
 
 import aiosqlite
 
+from storage.crypto import cipher_of
 from storage.models import AnswerValue
 
 
 async def keep(conn: aiosqlite.Connection, person_id: int, session_id: int, dialog_id: str,
                kept: Mapping[str, AnswerValue], now: str) -> None:
+    cipher = cipher_of(conn)
     await conn.executemany(
         "INSERT INTO answers (person_id, session_id, dialog_id, name, value, answered_at) "
         "VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (session_id, name) DO UPDATE SET value = excluded.value, "
         "answered_at = excluded.answered_at",
-        [(person_id, session_id, dialog_id, name, json.dumps(value), now)
+        [(person_id, session_id, dialog_id, name, cipher.seal(json.dumps(value)), now)
          for name, value in kept.items()],
     )
 
@@ -37,10 +39,12 @@ async def latest(conn: aiosqlite.Connection, person_id: int,
         "  GROUP BY name)",
         (person_id, excluding_session),
     )
-    return {row["name"]: json.loads(row["value"]) for row in rows}
+    cipher = cipher_of(conn)
+    return {row["name"]: json.loads(cipher.open(row["value"]) or "null") for row in rows}
 
 
 async def for_session(conn: aiosqlite.Connection, session_id: int) -> dict[str, AnswerValue]:
     rows = await conn.execute_fetchall("SELECT name, value FROM answers WHERE session_id = ?",
                             (session_id,))
-    return {row["name"]: json.loads(row["value"]) for row in rows}
+    cipher = cipher_of(conn)
+    return {row["name"]: json.loads(cipher.open(row["value"]) or "null") for row in rows}

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.crypto import Cipher, attach
+
 log = logging.getLogger(__name__)
 
 
@@ -19,6 +21,10 @@ async def fetch_one(conn: aiosqlite.Connection, sql: str,
     """One row or None, in a single round trip to the database thread."""
     rows = list(await conn.execute_fetchall(sql, params))
     return rows[0] if rows else None
+
+
+def default_key_file(database: Path) -> Path:
+    return database.with_name(database.name + ".key")
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -37,14 +43,19 @@ class Database:
     interleaving statements inside one transaction on the shared connection.
     """
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path, cipher: Cipher) -> None:
         self._conn = connection
         self._lock = asyncio.Lock()
         self.path = path
+        self.cipher = cipher
+        attach(connection, cipher)
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
+    async def open(cls, path: Path, cipher: Cipher | None = None) -> Database:
+        """Open (creating if need be) the database; without a cipher, the key file beside
+        it is used, and created on first run."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        cipher = cipher or Cipher.load_or_create(default_key_file(path))
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
@@ -52,7 +63,7 @@ class Database:
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
-            db = cls(conn, path)
+            db = cls(conn, path, cipher)
             await db._migrate()
         except BaseException:
             await conn.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.crypto import cipher_of
 from storage.database import fetch_one
 from storage.models import Person
 
@@ -11,10 +12,10 @@ _COLUMNS = ("id, channel, external_id, locale, name, timezone, consent, onboarde
             "last_seen_at, paused_until, safety_replies, previous_seen_at")
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def _person(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Person:
     return Person(
         id=row["id"], channel=row["channel"], external_id=row["external_id"],
-        locale=row["locale"], name=row["name"], timezone=row["timezone"],
+        locale=row["locale"], name=cipher_of(conn).open(row["name"]), timezone=row["timezone"],
         consent=bool(row["consent"]), onboarded=bool(row["onboarded"]),
         active=bool(row["active"]), last_seen_at=row["last_seen_at"],
         paused_until=row["paused_until"], safety_replies=row["safety_replies"],
@@ -27,14 +28,14 @@ async def find(conn: aiosqlite.Connection, channel: str, external_id: str) -> Pe
         conn, f"SELECT {_COLUMNS} FROM people WHERE channel = ? AND external_id = ?",
         (channel, external_id),
     )
-    return _person(row) if row else None
+    return _person(conn, row) if row else None
 
 
 async def get(conn: aiosqlite.Connection, person_id: int) -> Person:
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,))
     if row is None:
         raise LookupError(f"no person {person_id}")
-    return _person(row)
+    return _person(conn, row)
 
 
 async def get_or_create(conn: aiosqlite.Connection, channel: str, external_id: str,
@@ -49,7 +50,7 @@ async def get_or_create(conn: aiosqlite.Connection, channel: str, external_id: s
         (channel, external_id, locale, now, now),
     )
     assert row is not None
-    return _person(row)
+    return _person(conn, row)
 
 
 _UPDATABLE = {"locale", "name", "timezone", "consent", "onboarded", "active", "last_seen_at",
@@ -62,6 +63,8 @@ async def update(conn: aiosqlite.Connection, person_id: int, **fields: object) -
         raise ValueError(f"cannot update {sorted(unknown)}")
     if not fields:
         return
+    if "name" in fields:
+        fields["name"] = cipher_of(conn).seal(fields["name"])  # type: ignore[arg-type]
     assignments = ", ".join(f"{name} = ?" for name in fields)
     await conn.execute(f"UPDATE people SET {assignments} WHERE id = ?", (*fields.values(), person_id))
 
@@ -75,5 +78,5 @@ async def with_busy(conn: aiosqlite.Connection, person_ids: list[int]) -> dict[i
             f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM sessions s WHERE s.person_id = people.id "
             f"AND s.status = 'active') AS busy FROM people WHERE id IN "
             f"({', '.join('?' * len(chunk))})", chunk)
-        found.update({row["id"]: (_person(row), bool(row["busy"])) for row in rows})
+        found.update({row["id"]: (_person(conn, row), bool(row["busy"])) for row in rows})
     return found

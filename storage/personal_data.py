@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.crypto import cipher_of
 from storage.database import fetch_one
 
 FORMAT = "alongside-export/1"
@@ -22,9 +23,8 @@ _OUTBOX = ("dialog_id", "due_at", "send_after", "status", "reason", "attempts", 
            "answered")
 
 
-async def collect(conn: aiosqlite.Connection, person_id: int,
-                  decrypt: Any = None) -> dict[str, Any]:
-    opened = decrypt or (lambda value: value)
+async def collect(conn: aiosqlite.Connection, person_id: int) -> dict[str, Any]:
+    opened = cipher_of(conn).open
     row = await fetch_one(conn, f"SELECT {', '.join(_PERSON)} FROM people WHERE id = ?",
                           (person_id,))
     if row is None:
@@ -38,13 +38,14 @@ async def collect(conn: aiosqlite.Connection, person_id: int,
     sessions = []
     for r in session_rows:
         entry = dict(zip(_SESSION, r[1:], strict=True))
-        entry["state"] = json.loads(opened(entry["state"]))
+        entry["state"] = json.loads(opened(entry["state"]) or "{}")
         sessions.append(entry)
     answer_rows = await conn.execute_fetchall(
         "SELECT session_id, dialog_id, name, value, answered_at FROM answers "
         "WHERE person_id = ? ORDER BY id", (person_id,))
     answers = [{"session": position.get(r[0]), "dialog_id": r[1], "name": r[2],
-                "value": json.loads(opened(r[3])), "answered_at": r[4]} for r in answer_rows]
+                "value": json.loads(opened(r[3]) or "null"), "answered_at": r[4]}
+               for r in answer_rows]
     slot_rows = await conn.execute_fetchall(
         "SELECT id, dialog_id, weekday, local_time FROM schedules WHERE person_id = ? "
         "ORDER BY id", (person_id,))
@@ -71,10 +72,9 @@ async def erase(conn: aiosqlite.Connection, person_id: int) -> dict[str, int]:
     return counts
 
 
-async def restore(conn: aiosqlite.Connection, data: dict[str, Any],
-                  encrypt: Any = None) -> int:
+async def restore(conn: aiosqlite.Connection, data: dict[str, Any]) -> int:
     """Recreate a person from an export; refuses one who already exists here."""
-    sealed = encrypt or (lambda value: value)
+    sealed = cipher_of(conn).seal
     if data.get("format") != FORMAT:
         raise ValueError(f"not an Alongside export (format {data.get('format')!r})")
     person = dict(data["person"])

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.crypto import cipher_of
 from storage.database import fetch_one
 from storage.models import Session, SessionStatus
 
 _COLUMNS = "id, person_id, dialog_id, dialog_version, status, state"
 
 
-def _session(row: aiosqlite.Row) -> Session:
+def _session(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Session:
     return Session(id=row["id"], person_id=row["person_id"], dialog_id=row["dialog_id"],
-                   dialog_version=row["dialog_version"], status=row["status"], state=row["state"])
+                   dialog_version=row["dialog_version"], status=row["status"],
+                   state=cipher_of(conn).open(row["state"]) or "{}")
 
 
 async def active(conn: aiosqlite.Connection, person_id: int) -> Session | None:
     row = await fetch_one(
         conn, f"SELECT {_COLUMNS} FROM sessions WHERE person_id = ? AND status = 'active'", (person_id,)
     )
-    return _session(row) if row else None
+    return _session(conn, row) if row else None
 
 
 async def latest_paused(conn: aiosqlite.Connection, person_id: int,
@@ -30,7 +32,7 @@ async def latest_paused(conn: aiosqlite.Connection, person_id: int,
         query += " AND dialog_id = ?"
         params += (dialog_id,)
     row = await fetch_one(conn, query + " ORDER BY updated_at DESC, id DESC LIMIT 1", params)
-    return _session(row) if row else None
+    return _session(conn, row) if row else None
 
 
 async def create(conn: aiosqlite.Connection, person_id: int, dialog_id: str, version: int,
@@ -38,7 +40,7 @@ async def create(conn: aiosqlite.Connection, person_id: int, dialog_id: str, ver
     cursor = await conn.execute(
         "INSERT INTO sessions (person_id, dialog_id, dialog_version, status, state, started_at, "
         "updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?)",
-        (person_id, dialog_id, version, state, now, now),
+        (person_id, dialog_id, version, cipher_of(conn).seal(state), now, now),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -48,7 +50,7 @@ async def save(conn: aiosqlite.Connection, session_id: int, *, state: str, versi
                status: SessionStatus, now: str) -> None:
     await conn.execute(
         "UPDATE sessions SET state = ?, dialog_version = ?, status = ?, updated_at = ? "
-        "WHERE id = ?", (state, version, status, now, session_id),
+        "WHERE id = ?", (cipher_of(conn).seal(state), version, status, now, session_id),
     )
 
 

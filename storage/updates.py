@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.crypto import cipher_of
 from storage.database import fetch_one
 
 
@@ -21,14 +22,14 @@ async def find(conn: aiosqlite.Connection, channel: str, update_id: int) -> Hand
         conn, "SELECT reply, delivered FROM processed_updates WHERE channel = ? AND update_id = ?",
         (channel, update_id),
     )
-    return Handled(row["reply"], bool(row["delivered"])) if row else None
+    return Handled(cipher_of(conn).open(row["reply"]), bool(row["delivered"])) if row else None
 
 
 async def record(conn: aiosqlite.Connection, channel: str, update_id: int, now: str,
                  reply: str | None = None, person_id: int | None = None) -> None:
     await conn.execute(
         "INSERT INTO processed_updates (channel, update_id, handled_at, reply, person_id) "
-        "VALUES (?, ?, ?, ?, ?)", (channel, update_id, now, reply, person_id),
+        "VALUES (?, ?, ?, ?, ?)", (channel, update_id, now, cipher_of(conn).seal(reply), person_id),
     )
 
 

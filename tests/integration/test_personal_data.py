@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.checkins import Who
-from tests.fakes.database import query
+from tests.fakes.database import everything, query
 from tests.fakes.people import Person
 
 ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
@@ -31,16 +31,12 @@ async def a_week(companion) -> Person:
     return sam
 
 
-def every_row(db_path) -> str:
-    tables = [r[0] for r in query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return "\n".join(str(query(db_path, f"SELECT * FROM {table}")) for table in tables)
-
-
 async def test_the_export_holds_every_answer_the_person_gave(companion, db):
     await a_week(companion)
     data = await companion.export(Who("telegram", "777"))
     given = {(a["name"], a["value"]) for a in data["answers"]}
-    stored = {(r[0], json.loads(r[1])) for r in query(db.path, "SELECT name, value FROM answers")}
+    stored = {(r[0], json.loads(db.cipher.open(r[1])))
+              for r in query(db.path, "SELECT name, value FROM answers")}
     assert given == stored
     assert ("what_matters", "time with my daughter") in given and ("noticed", "rain on Sunday") in given
     assert data["person"]["name"] == "Zebediah"
@@ -62,10 +58,10 @@ async def test_delete_asks_first_then_leaves_nothing_of_theirs(companion, db):
     await sam.command("delete")
     await sam.press("Yes, delete everything")
     assert "Deleted: " in sam.text and "Nothing of yours is left here" in sam.text
-    everything = every_row(db.path)
+    left = everything(db.path, db.cipher)
     for words in [*WORDS, "'777'"]:
-        assert words not in everything
-    assert "Kim" in everything  # someone else's data stays
+        assert words not in left
+    assert "Kim" in left  # someone else's data stays
 
 
 def run(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -81,10 +77,10 @@ async def test_export_delete_import_export_gives_the_same_data(companion, db, tm
     saved = tmp_path / "sam.json"
     saved.write_text(first.stdout, encoding="utf-8")
     refused = run("delete", "--person", "telegram:777", db=db.path)
-    assert refused.returncode == 2 and every_row(db.path).count("Zebediah") >= 1
+    assert refused.returncode == 2 and "Zebediah" in everything(db.path, db.cipher)
     deleted = run("delete", "--person", "telegram:777", "--yes", db=db.path)
     assert deleted.returncode == 0 and "deleted:" in deleted.stdout
-    assert "Zebediah" not in every_row(db.path)
+    assert "Zebediah" not in everything(db.path, db.cipher)
     other = tmp_path / "elsewhere.db"  # another installation
     assert run("import", str(saved), db=other).returncode == 0
     again = run("export", "--person", "telegram:777", db=other)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import safety
-from tests.fakes.database import query
+from tests.fakes.database import everything, query
 from tests.fakes.people import Person
 
 CRISIS = {"en": "honestly I want to die", "de": "ich will mir das Leben nehmen"}
@@ -54,9 +54,7 @@ async def test_crisis_wording_in_any_free_text_question_gets_the_resources(compa
         "What you wrote sounds really hard" if locale == "en" else "Was du schreibst")
     # Only a count is kept: the words are nowhere in the database.
     assert query(db.path, "SELECT safety_replies FROM people") == [(1,)]
-    for table in ("answers", "sessions", "processed_updates"):
-        dump = str(query(db.path, f"SELECT * FROM {table}"))
-        assert CRISIS[locale].split()[-1] not in dump
+    assert CRISIS[locale] not in everything(db.path, db.cipher)
     await person.press("Go on" if locale == "en" else "Weitermachen")
     assert person.question.text.endswith(question.split("\n\n")[-1])  # the same question
 
