@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +16,8 @@ from bot.flows.loader import Library
 from storage import Database
 
 REPO = Path(__file__).resolve().parent.parent
+# The installed `alongside` command, next to the Python running the tests.
+ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
 
 
 class Clock:

@@ -7,9 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
-
-ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
+from tests.conftest import ALONGSIDE, REPO
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from bot.app import build, telegram_channel
 from bot.channels.telegram_channel import Delivery
+from tests.conftest import ALONGSIDE
 from tests.e2e.conftest import FAST, settings_for
 from tests.fakes.database import query
 from tests.fakes.people import Person
 
 CHAT = 6001
-ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
 
 
 class Crash(BaseException):

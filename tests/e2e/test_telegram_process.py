@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
-import sys
 from pathlib import Path
 
+from tests.conftest import ALONGSIDE
 from tests.fakes.database import query
 from tests.fakes.phone import Phone
-
-ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
 
 
 async def start_bot(server, db: Path, token: str | None = None,

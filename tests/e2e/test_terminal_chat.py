@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
+from tests.conftest import ALONGSIDE
 
 
 def chat(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:

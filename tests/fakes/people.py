@@ -65,3 +65,19 @@ class Person:
         await self.say("9")
         await self.say("4")
         await self.say("19:00")
+
+
+async def lived_a_week(companion: Companion, external_id: str = "777") -> Person:
+    """Onboarding as Zebediah, a weekly check-in, a note and a review: words to look for."""
+    sam = Person(companion, external_id, channel="telegram")
+    await sam.onboard(name="Zebediah")
+    await sam.command("checkin")
+    await sam.say("time with my daughter")
+    await sam.say("a walk on Saturday")
+    await sam.say("7")
+    await sam.command("note")
+    await sam.say("my knee felt better")
+    await sam.command("review")
+    await sam.say("2")
+    await sam.say("rain on Sunday")
+    return sam

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
-import sys
-from pathlib import Path
 
 from storage import Database
 from storage.crypto import Cipher
-from tests.fakes.people import Person
+from tests.conftest import ALONGSIDE
+from tests.fakes.people import lived_a_week
 
-ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
-WORDS = ["Zebediah", "time with my daughter", "a walk on Saturday", "my knee felt better"]
+WORDS = ["Zebediah", "time with my daughter", "a walk on Saturday", "my knee felt better",
+         "rain on Sunday"]
 
 
-async def a_week(companion) -> None:
-    sam = Person(companion, "31", channel="telegram")
-    await sam.onboard(name="Zebediah")
-    await sam.command("checkin")
-    await sam.say("time with my daughter")
-    await sam.say("a walk on Saturday")
-    await sam.command("note")
-    await sam.say("my knee felt better")
 
 
 def raw_bytes(db: Database) -> bytes:
@@ -37,7 +27,7 @@ def raw_bytes(db: Database) -> bytes:
 
 
 async def test_the_raw_database_file_holds_none_of_the_persons_words(companion, db):
-    await a_week(companion)
+    await lived_a_week(companion)
     raw = raw_bytes(db)
     assert b"enc1:" in raw
     for words in WORDS:
@@ -52,7 +42,7 @@ async def test_the_key_file_is_created_once_and_readable_by_its_owner_only(db):
 
 
 async def test_rotation_re_encrypts_everything_and_retires_the_old_key(companion, db, tmp_path):
-    await a_week(companion)
+    await lived_a_week(companion)
     old = db.cipher
     await db.close()
     env = {**os.environ, "ALONGSIDE_DB": str(db.path)}

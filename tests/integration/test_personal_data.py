@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.checkins import Who
+from tests.conftest import ALONGSIDE
 from tests.fakes.database import everything, query
-from tests.fakes.people import Person
+from tests.fakes.people import Person, lived_a_week
 
-ALONGSIDE = shutil.which("alongside", path=str(Path(sys.executable).parent)) or "alongside"
-WORDS = ["Zebediah", "time with my daughter", "a walk on Saturday", "rain on Sunday"]
+WORDS = ["Zebediah", "time with my daughter", "a walk on Saturday", "my knee felt better",
+         "rain on Sunday"]
 
 
-async def a_week(companion) -> Person:
-    sam = Person(companion, "777", channel="telegram")
-    await sam.onboard(name="Zebediah")
-    await sam.command("checkin")
-    await sam.say("time with my daughter")
-    await sam.say("a walk on Saturday")
-    await sam.say("7")
-    await sam.command("cancel")
-    await sam.command("review")
-    await sam.say("2")
-    await sam.say("rain on Sunday")
-    return sam
 
 
 async def test_the_export_holds_every_answer_the_person_gave(companion, db):
-    await a_week(companion)
+    await lived_a_week(companion)
     data = await companion.export(Who("telegram", "777"))
     given = {(a["name"], a["value"]) for a in data["answers"]}
     stored = {(r[0], json.loads(db.cipher.open(r[1])))
@@ -48,7 +35,7 @@ async def test_the_export_holds_every_answer_the_person_gave(companion, db):
 
 
 async def test_delete_asks_first_then_leaves_nothing_of_theirs(companion, db):
-    sam = await a_week(companion)
+    sam = await lived_a_week(companion)
     kim = Person(companion, "888", channel="telegram")
     await kim.onboard(name="Kim")
     await sam.command("delete")
@@ -71,7 +58,7 @@ def run(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess[st
 
 
 async def test_export_delete_import_export_gives_the_same_data(companion, db, tmp_path):
-    await a_week(companion)
+    await lived_a_week(companion)
     first = run("export", "--person", "telegram:777", db=db.path)
     assert first.returncode == 0, first.stderr
     saved = tmp_path / "sam.json"
