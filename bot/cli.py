@@ -154,7 +154,7 @@ def _schedule_status(settings: Settings) -> int:
 
 def _personal_data(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build
-    from bot.checkins import Who
+    from bot.events import Who
 
     who = None
     if args.command in ("export", "delete"):

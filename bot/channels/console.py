@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.checkins import Command, Companion, Inbound, Outgoing, Reply, Said, Who
+from bot.checkins import Companion
+from bot.events import Command, Inbound, Outgoing, Reply, Said, Who
 
 CHANNEL = "console"
 

@@ -26,19 +26,8 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
-from bot.checkins import (
-    Action,
-    Command,
-    Companion,
-    Inbound,
-    Outgoing,
-    Pressed,
-    Reply,
-    Said,
-    Sent,
-    Shared,
-    Who,
-)
+from bot.checkins import Companion
+from bot.events import Action, Command, Inbound, Outgoing, Pressed, Reply, Said, Sent, Shared, Who
 from bot.flows.lexicon import MENU_COMMANDS, Lexicon
 from bot.scheduling.outbox import Outcome, Scheduler
 from storage.outbox import Item

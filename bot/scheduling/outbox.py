@@ -19,7 +19,8 @@ from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.checkins import Companion, Outgoing
+from bot.checkins import Companion
+from bot.events import Outgoing
 from bot.scheduling.wallclock import from_stamp, next_occurrence, parse_hhmm, stamp
 from storage import Database, outbox, schedules
 from storage.outbox import Item

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from bot.checkins import Command, Companion, Inbound, Outgoing, Pressed, Reply, Said, Sent, Who
+from bot.checkins import Companion
+from bot.events import Command, Inbound, Outgoing, Pressed, Reply, Said, Sent, Who
 
 
 class Person:

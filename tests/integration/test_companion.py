@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.checkins import Command, Inbound, Pressed, Who
+from bot.events import Command, Inbound, Pressed, Who
 from storage import answers, people, schedules
 from tests.fakes.database import query
 from tests.fakes.people import Person

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from bot.checkins import Who
+from bot.events import Who
 from tests.conftest import ALONGSIDE
 from tests.fakes.database import everything, query
 from tests.fakes.people import Person, lived_a_week

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.channels.telegram_channel import TEXT_LIMIT, keyboard, merged
-from bot.checkins import OutButton, Outgoing
+from bot.events import OutButton, Outgoing
 
 
 def buttons(*labels: str, skip: bool = True) -> tuple[OutButton, ...]:
