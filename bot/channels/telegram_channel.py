@@ -26,6 +26,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.checkins import Companion
 from bot.events import Action, Command, Inbound, Outgoing, Pressed, Reply, Said, Sent, Shared, Who
 from bot.flows.lexicon import MENU_COMMANDS, Lexicon
@@ -125,7 +126,8 @@ class TelegramChannel:
         self.scheduler = scheduler
         self.lexicon = lexicon
         self.delivery = delivery or Delivery()
-        builder = Application.builder().token(token).base_url(base_url).updater(None)
+        builder = (Application.builder().token(token).base_url(base_url).updater(None)
+                   .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connections=1)))
         builder = builder.base_file_url(base_url.removesuffix("/bot") + "/file/bot")
         if self.delivery.rate_limit:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
