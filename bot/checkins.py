@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiosqlite
 from pydantic import TypeAdapter
 
 from bot import safety
+from bot.conversation.care import Care
+from bot.conversation.scheduling import PAUSED_UNTIL_RESUMED, PAUSES, Scheduling
 from bot.events import (
     Action,
     Command,
@@ -41,11 +41,8 @@ from bot.flows.buttons import (
     SlotAction,
     callback_data,
     delete_data,
-    offer_data,
     parse_callback,
     parse_other,
-    safety_data,
-    slot_data,
 )
 from bot.flows.engine import (
     Begin,
@@ -64,8 +61,8 @@ from bot.flows.engine import (
 )
 from bot.flows.loader import Library
 from bot.flows.schema import ChoiceNode, Dialog
-from bot.scheduling.wallclock import WEEKDAY_KEYS, next_occurrence, parse_hhmm, stamp
-from storage import answers, outbox, people, personal_data, schedules, sessions, updates
+from bot.scheduling.wallclock import stamp
+from storage import answers, outbox, people, personal_data, sessions, updates
 from storage.database import Database
 from storage.models import Person, Session
 from storage.outbox import Item
@@ -76,11 +73,6 @@ FLOW_COMMANDS = {"checkin": "weekly", "review": "review", "note": "note", "langu
                  "pause": "pause", "timezone": "timezone"}
 # Flows a person may use before onboarding is done.
 OPEN_FLOWS = ("language", "timezone")
-SCHEDULED_FLOWS = ("weekly", "review")
-PAUSES = {"week": timedelta(days=7), "two_weeks": timedelta(days=14)}
-PAUSED_UNTIL_RESUMED = "9999-12-31T00:00:00+00:00"
-EVENING = time(19, 0)
-AWAY = timedelta(days=7)  # back after this long: say again what the companion is
 # Answer names the onboarding and language flows share with the code (see dialogs/GUIDE.md).
 SCHEDULE_ANSWERS = {"weekly": ("checkin_day", "checkin_time"),
                     "review": ("review_day", "review_time")}
@@ -199,7 +191,7 @@ class Companion:
             await people.update(conn, person.id, locale=locale)
 
 
-class _Conversation:
+class _Conversation(Scheduling, Care):
     """One inbound event for one person, inside one transaction."""
 
     def __init__(self, companion: Companion, conn: aiosqlite.Connection, person: Person,
@@ -211,13 +203,6 @@ class _Conversation:
         self.moment = moment
         self.now = moment.isoformat()
         self.reply = Reply(locale=person.locale)
-
-    def line(self, line_id: str, **values: object) -> str:
-        return self.library.lexicon.line(line_id, self.person.locale, **values)
-
-    def say(self, line_id: str, **values: object) -> Reply:
-        self.reply.messages.append(Outgoing(self.line(line_id, **values)))
-        return self.reply
 
     async def dispatch(self, action: Action) -> Reply:
         active = await sessions.active(self.conn, self.person.id)
@@ -420,173 +405,3 @@ class _Conversation:
         if "timezone" in kept:
             await self.reschedule()  # the same local times, in the new zone
 
-    async def update_person(self, **changes: Any) -> None:
-        await people.update(self.conn, self.person.id, **changes)
-        self.person = replace(self.person, **changes)
-
-    # --- their data is theirs ---------------------------------------------------------
-    async def delete_everything(self, choice: DeleteChoice) -> Reply:
-        if choice.action == "no":
-            self.reply.chosen = self.line("delete_no")
-            return self.say("delete_kept")
-        self.reply.chosen = self.line("delete_yes")
-        counts = await personal_data.erase(self.conn, self.person.id)
-        self.reply.erased = True
-        return self.say("deleted", **counts)
-
-    # --- the safety net and honesty -------------------------------------------------
-    def back_after_a_while(self) -> bool:
-        before = self.person.previous_seen_at
-        return (self.person.onboarded and before is not None
-                and self.moment - datetime.fromisoformat(before) >= AWAY)
-
-    def sos(self, intro: str) -> Reply:
-        text = f"{self.line(intro)}\n{safety.resources_text(self.library.lexicon, self.person.locale)}"
-        self.reply.messages.append(Outgoing(text))
-        return self.reply
-
-    async def safety_reply(self, active: Session | None) -> Reply:
-        """Crisis wording: a calm reply with resources, before anything else, every time.
-        Only the count is kept; the words are not, unless the person writes them as a note."""
-        await self.update_person(safety_replies=self.person.safety_replies + 1)
-        self.sos("safety_reply")
-        self.say("safety_after")
-        if active is not None:
-            buttons = (OutButton(self.line("safety_go_on"), safety_data("go")),
-                       OutButton(self.line("safety_stop"), safety_data("stop")))
-            self.reply.messages.append(Outgoing(self.line("safety_choose"), buttons, "choice"))
-        return self.reply
-
-    async def after_safety(self, choice: SafetyChoice, active: Session | None) -> Reply:
-        if active is None:
-            self.reply.notice = self.line("stale_notice")
-            return self.reply
-        if choice.action == "go":
-            self.reply.chosen = self.line("safety_go_on")
-            return await self.advance(active, Repeat())
-        self.reply.chosen = self.line("safety_stop")
-        await sessions.set_status(self.conn, active.id, "paused", self.now)
-        return self.say("safety_stopped")
-
-    # --- schedules ---------------------------------------------------------------
-    def next_due(self, weekday: int, local_time: str) -> str | None:
-        if self.person.timezone is None:
-            return None  # a time without a zone is never stored as if it had one
-        zone = ZoneInfo(self.person.timezone)
-        return stamp(next_occurrence(weekday, parse_hhmm(local_time), zone, self.moment))
-
-    async def add_slot(self, flow_id: object, day: object, at: object) -> None:
-        if flow_id in SCHEDULED_FLOWS and day in WEEKDAY_KEYS and isinstance(at, str):
-            weekday = WEEKDAY_KEYS.index(str(day))
-            await schedules.add(self.conn, self.person.id, str(flow_id), weekday, at,
-                                self.next_due(weekday, at), self.now)
-
-    async def reschedule(self) -> None:
-        """Every slot's next time from now: after a new timezone, or a resume."""
-        slots = await schedules.for_person(self.conn, self.person.id)
-        await schedules.set_next(self.conn, [(self.next_due(s.weekday, s.local_time), s.id)
-                                             for s in slots])
-
-    async def show_schedule(self) -> Reply:
-        if self.person.timezone is None:
-            return self.say("needs_timezone")
-        slots = await schedules.for_person(self.conn, self.person.id)
-        lines = [self.line("schedule_summary", zone=self.person.timezone)] if slots else []
-        lines += [self.describe(s.dialog_id, s.weekday, s.local_time) for s in slots]
-        if not slots:
-            lines.append(self.line("schedule_none"))
-        paused = self.person.paused_until
-        if paused == PAUSED_UNTIL_RESUMED:
-            lines.append(self.line("schedule_paused_open"))
-        elif paused is not None and paused > stamp(self.moment):
-            until = datetime.fromisoformat(paused).astimezone(ZoneInfo(self.person.timezone))
-            lines.append(self.line("schedule_paused", until=until.strftime("%Y-%m-%d %H:%M")))
-        buttons = [OutButton(self.line("schedule_remove", day=self.line(f"day_{s.weekday}"),
-                                       time=s.local_time), slot_data(s.id, "del")) for s in slots]
-        buttons += [OutButton(self.line("schedule_add"), slot_data(0, "add")),
-                    OutButton(self.line("schedule_timezone"), slot_data(0, "tz"))]
-        self.reply.messages.append(Outgoing("\n".join(lines), tuple(buttons), "choice"))
-        return self.reply
-
-    def describe(self, flow_id: str, weekday: int, local_time: str) -> str:
-        return self.line("slot_line", flow=self.line(f"flow_{flow_id}"),
-                         day=self.line(f"day_{weekday}"), time=local_time)
-
-    async def change_schedule(self, action: SlotAction, active: Session | None) -> Reply:
-        if action.action == "add":
-            self.reply.chosen = self.line("schedule_add")
-            if self.person.timezone is None:
-                return self.say("needs_timezone")
-            return await self.begin("schedule", active)
-        if action.action == "tz":
-            self.reply.chosen = self.line("schedule_timezone")
-            return await self.begin("timezone", active)
-        if not await schedules.remove(self.conn, self.person.id, action.slot_id):
-            self.reply.notice = self.line("stale_notice")
-            return self.reply
-        await outbox.drop_pending(self.conn, self.person.id, "removed")
-        self.say("slot_removed")
-        return await self.show_schedule()
-
-    async def resume(self) -> Reply:
-        if self.person.paused_until is None:
-            return self.say("not_paused")
-        await self.update_person(paused_until=None)
-        await self.reschedule()
-        self.say("resumed")
-        return await self.show_schedule()
-
-    # --- delivered check-ins ----------------------------------------------------------
-    def invitation(self, item_id: int, flow_id: str) -> Outgoing:
-        buttons = [OutButton(self.line("invite_start"), offer_data(item_id, "start")),
-                   OutButton(self.line("invite_hour"), offer_data(item_id, "hour"))]
-        if self.evening() is not None:
-            buttons.append(OutButton(self.line("invite_evening"), offer_data(item_id, "evening")))
-        buttons.append(OutButton(self.line("invite_skip"), offer_data(item_id, "skip")))
-        runs = item_id % 2  # vary the wording from week to week without a query
-        text = self.library.lexicon.line(f"invite_{flow_id}", self.person.locale, runs)
-        return Outgoing(text, tuple(buttons), "choice")
-
-    def evening(self) -> datetime | None:
-        """This evening at 19:00 local, if that is still ahead by an hour or more."""
-        if self.person.timezone is None:
-            return None
-        zone = ZoneInfo(self.person.timezone)
-        local = self.moment.astimezone(zone)
-        evening = datetime.combine(local.date(), EVENING, zone)
-        return evening if evening - local >= timedelta(hours=1) else None
-
-    async def answer_offer(self, offer: Offer, active: Session | None) -> Reply:
-        found = await outbox.offered(self.conn, offer.item_id, self.person.id)
-        if found is None or found[1] is not None:
-            self.reply.notice = self.line("stale_notice")
-            return self.reply
-        flow_id = found[0]
-        if offer.action == "start":
-            await outbox.answer(self.conn, offer.item_id, "start")
-            self.reply.chosen = self.line("invite_start")
-            return await self.begin(flow_id, active)
-        if offer.action == "skip":
-            await outbox.answer(self.conn, offer.item_id, "skip")
-            self.reply.chosen = self.line("invite_skip")
-            return self.say("invite_skipped")
-        when = self.evening() if offer.action == "evening" else self.moment + timedelta(hours=1)
-        if when is None:
-            self.reply.notice = self.line("stale_notice")
-            return self.reply
-        await outbox.answer(self.conn, offer.item_id, "later")
-        await outbox.postpone(self.conn, offer.item_id, stamp(when), count_attempt=False)
-        self.reply.chosen = self.line(f"invite_{offer.action}")
-        local = when.astimezone(ZoneInfo(self.person.timezone or "UTC"))
-        return self.say("invite_later_ok", time=local.strftime("%H:%M"))
-
-    async def offer_waiting(self) -> None:
-        """A check-in that came due during a flow is offered once the flow is done."""
-        horizon = stamp(self.moment + timedelta(minutes=15))
-        waiting = await outbox.waiting_for(self.conn, self.person.id, horizon)
-        if not waiting:
-            return
-        first = waiting[0]
-        item_flow = await outbox.flow_of(self.conn, first)
-        await outbox.mark_sent(self.conn, [first], stamp(self.moment))
-        self.reply.messages.append(self.invitation(first, item_flow))
