@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -165,15 +166,27 @@ class Companion:
 
     async def invitations(self, items: list[Item]) -> dict[int, Outgoing | None]:
         """The message for each due check-in; None for someone in the middle of a flow
-        (the check-in waits: it never interrupts)."""
+        (the check-in waits: it never interrupts). A check-in left out during downtime is
+        mentioned once, with the next one."""
         now = self.clock()
         out: dict[int, Outgoing | None] = {}
         async with self.db.transaction() as conn:
-            found = await people.with_busy(conn, sorted({item.person_id for item in items}))
+            ids = sorted({item.person_id for item in items})
+            found = await people.with_busy(conn, ids)
+            untold = await outbox.missed_untold(conn, ids)
             for item in items:
                 person, busy = found[item.person_id]
-                out[item.id] = None if busy else _Conversation(self, conn, person, now).invitation(
-                    item.id, item.dialog_id)
+                if busy:
+                    out[item.id] = None
+                    continue
+                talk = _Conversation(self, conn, person, now)
+                message = talk.invitation(item.id, item.dialog_id)
+                if person.id in untold:
+                    untold.discard(person.id)
+                    await outbox.mark_told(conn, person.id)
+                    message = replace(message, text=f"{talk.line('missed_while_offline')}\n\n"
+                                                    f"{message.text}")
+                out[item.id] = message
         return out
 
     async def forget_old_updates(self, older_than: timedelta = timedelta(days=2)) -> int:

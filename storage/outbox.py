@@ -103,3 +103,20 @@ async def flow_of(conn: aiosqlite.Connection, item_id: int) -> str:
     row = await fetch_one(conn, "SELECT dialog_id FROM outbox WHERE id = ?", (item_id,))
     assert row is not None
     return str(row[0])
+
+
+async def missed_untold(conn: aiosqlite.Connection, person_ids: list[int]) -> set[int]:
+    """People with a check-in skipped for downtime that they have not been told about."""
+    if not person_ids:
+        return set()
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT person_id FROM outbox WHERE status = 'skipped' AND reason = 'missed' "
+        f"AND answered IS NULL AND person_id IN ({', '.join('?' * len(person_ids))})",
+        person_ids)
+    return {r[0] for r in rows}
+
+
+async def mark_told(conn: aiosqlite.Connection, person_id: int) -> None:
+    await conn.execute(
+        "UPDATE outbox SET answered = 'told' WHERE person_id = ? AND status = 'skipped' "
+        "AND reason = 'missed' AND answered IS NULL", (person_id,))

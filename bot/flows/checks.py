@@ -58,7 +58,7 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "export_ready": set(), "export_title": set(), "export_profile": set(),
     "export_answers": set(), "export_schedules": set(), "export_checkins": set(),
     "delete_confirm": set(), "delete_yes": set(), "delete_no": set(), "delete_kept": set(),
-    "deleted": {"answers", "sessions", "schedules", "checkins"},
+    "deleted": {"answers", "sessions", "schedules", "checkins"}, "missed_while_offline": set(),
     **{f"command_{name}": set() for name in MENU_COMMANDS},
 }
 

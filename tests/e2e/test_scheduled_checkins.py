@@ -252,3 +252,15 @@ async def test_after_downtime_within_grace_it_is_sent_beyond_it_is_skipped(
     rows = query(telegram.app.db.path, "SELECT status, reason FROM outbox")
     assert rows[0][0] == outcome
     assert len(invitations(sam)) == (1 if outcome == "sent" else 0)
+
+
+async def test_a_check_in_left_out_during_downtime_is_mentioned_once_next_time(telegram, clock):
+    sam = telegram.phone(5032)
+    await onboard(sam, "Berlin")
+    clock.now = datetime(2026, 3, 9, 13, tzinfo=UTC)  # down from before 9:00 until 14:00
+    await run_clock(telegram, clock, datetime(2026, 3, 16, 9, tzinfo=UTC))
+    await run_clock(telegram, clock, datetime(2026, 3, 23, 9, tzinfo=UTC))
+    texts = invitations(sam)
+    assert len(texts) == 2
+    assert texts[0].startswith("While I was offline, a check-in could not go out in time")
+    assert not texts[1].startswith("While I was offline")
