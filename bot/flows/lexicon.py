@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from bot.flows.schema import LocalText, Strict, _wordings
+from bot.flows.templates import render
 
 # The commands shown in a channel's menu, in this order; each has a `command_NAME` line.
 MENU_COMMANDS = ("checkin", "review", "note", "schedule", "pause", "resume", "timezone", "skip",
@@ -50,8 +51,6 @@ class Lexicon(Strict):
         return value
 
     def line(self, line_id: str, locale: str, index: int = 0, **values: object) -> str:
-        from bot.flows.templates import render
-
         wordings = self.lines[line_id].get(locale) or self.lines[line_id]["en"]
         return render(wordings[index % len(wordings)], {k: str(v) for k, v in values.items()})
 
