@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -135,6 +136,7 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._undelivered: set[int] = set()
+        self._last_pruned = 0.0  # monotonic seconds
         self._sent: list[int] = []  # replies sent in this batch, marked in one transaction
         self._open_keyboard: dict[int, int] = {}  # chat -> message still showing buttons
 
@@ -321,6 +323,9 @@ class TelegramChannel:
             await self.scheduler.tick()
             while (await self.scheduler.drain(self)).seen:
                 pass  # until nothing is ready; the rate limiter sets the pace
+            if time.monotonic() - self._last_pruned > 3600:  # hourly is plenty
+                self._last_pruned = time.monotonic()
+                await self.companion.forget_old_updates()
         except Exception as exc:  # the next tick tries again; the outbox keeps every row
             log.error("check-in tick failed: %s", type(exc).__name__)
 

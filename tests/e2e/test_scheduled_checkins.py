@@ -264,3 +264,21 @@ async def test_a_check_in_left_out_during_downtime_is_mentioned_once_next_time(t
     assert len(texts) == 2
     assert texts[0].startswith("While I was offline, a check-in could not go out in time")
     assert not texts[1].startswith("While I was offline")
+
+
+async def test_a_check_in_arrives_in_the_persons_language(telegram, clock):
+    alex = telegram.phone(5033, "de")
+    await alex.send("/start")
+    await alex.tap("Ja, speichern")
+    await alex.send("Alex")
+    await alex.tap("Deutsch")
+    await alex.send("Wien")
+    await alex.send("Montag")
+    await alex.send("9:00")
+    await alex.send("/skip")
+    await run_clock(telegram, clock, datetime(2026, 3, 9, 9, tzinfo=UTC))
+    invitation = alex.last
+    assert "wöchentliche" in invitation.text and "Was ist dir diese Woche wichtig?" in invitation.text
+    assert invitation.labels == ["Starten", "In einer Stunde", "Heute Abend", "Diesmal auslassen"]
+    replies = await alex.tap("In einer Stunde")
+    assert "Okay, ich frage um 11:00 noch einmal." in replies[-1].text
