@@ -52,7 +52,7 @@ async def build(settings: Settings,
     db = await Database.open(settings.database, keys.resolve(key, key_file_for(settings)))
     try:
         log.info("started with %d dialogs", len(library.dialogs))
-        companion = Companion(db, library, clock)
+        companion = Companion(db, library, clock, settings.therapist_allowlist())
         rules = Rules(grace=timedelta(minutes=settings.grace_minutes))
         yield App(settings, db, library, companion, Scheduler(db, companion, clock, rules))
     finally:

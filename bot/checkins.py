@@ -20,10 +20,12 @@ from pydantic import TypeAdapter
 from bot import safety
 from bot.conversation.care import Care
 from bot.conversation.scheduling import PAUSED_UNTIL_RESUMED, PAUSES, Scheduling
+from bot.conversation.sharing import SUMMARY, Sharing
 from bot.events import (
     Action,
     Command,
     Inbound,
+    Letter,
     OutButton,
     Outgoing,
     Pressed,
@@ -37,9 +39,11 @@ from bot.export_format import to_markdown
 from bot.flows.buttons import (
     SKIP_KEY,
     DeleteChoice,
+    LinkAction,
     Offer,
     SafetyChoice,
     SlotAction,
+    SummaryChoice,
     callback_data,
     delete_data,
     parse_callback,
@@ -63,7 +67,7 @@ from bot.flows.engine import (
 from bot.flows.loader import Library
 from bot.flows.schema import ChoiceNode, Dialog
 from bot.scheduling.wallclock import stamp
-from storage import answers, outbox, people, personal_data, sessions, updates
+from storage import answers, outbox, people, personal_data, sessions, sharing, updates
 from storage.database import Database
 from storage.models import Person, Session
 from storage.outbox import Item
@@ -88,10 +92,14 @@ _REPLY = TypeAdapter(Reply)
 
 class Companion:
     def __init__(self, db: Database, library: Library,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 therapists: frozenset[str] | None = None) -> None:
         self.db = db
         self.library = library
         self.clock = clock
+        # The operator's allowlist of accounts that may be linked as a therapist (None: any).
+        self.therapists = therapists
+        self.bot_username: str | None = None  # the channel says, for t.me deep links
 
     @property
     def locales(self) -> list[str]:
@@ -114,7 +122,8 @@ class Companion:
             locale = hint if hint in self.locales else self.locales[0]
             person = await people.get_or_create(conn, channel, inbound.who.external_id, locale,
                                                 now)
-            reply = await _Conversation(self, conn, person, moment).dispatch(inbound.action)
+            talk = _Conversation(self, conn, person, moment, inbound.who.name)
+            reply = await talk.dispatch(inbound.action)
             if inbound.update_id is not None:
                 kept_person = None if reply.erased else person.id
                 await updates.record(conn, channel, inbound.update_id, now,
@@ -164,12 +173,12 @@ class Companion:
                 await people.update(conn, person.id, active=False)
                 await outbox.drop_pending(conn, person.id, "blocked")
 
-    async def invitations(self, items: list[Item]) -> dict[int, Outgoing | None]:
-        """The message for each due check-in; None for someone in the middle of a flow
-        (the check-in waits: it never interrupts). A check-in left out during downtime is
-        mentioned once, with the next one."""
+    async def invitations(self, items: list[Item]) -> dict[int, list[Letter] | None]:
+        """The messages for each due item — a check-in, or the week's summaries; None for
+        someone in the middle of a flow (it waits: it never interrupts). A check-in left
+        out during downtime is mentioned once, with the next one."""
         now = self.clock()
-        out: dict[int, Outgoing | None] = {}
+        out: dict[int, list[Letter] | None] = {}
         async with self.db.transaction() as conn:
             ids = sorted({item.person_id for item in items})
             found = await people.with_busy(conn, ids)
@@ -180,14 +189,23 @@ class Companion:
                     out[item.id] = None
                     continue
                 talk = _Conversation(self, conn, person, now)
+                if item.dialog_id == SUMMARY:
+                    out[item.id] = await talk.summary_letters(item)
+                    continue
                 message = talk.invitation(item.id, item.dialog_id)
                 if person.id in untold:
                     untold.discard(person.id)
                     await outbox.mark_told(conn, person.id)
                     message = replace(message, text=f"{talk.line('missed_while_offline')}\n\n"
                                                     f"{message.text}")
-                out[item.id] = message
+                out[item.id] = [Letter(item.external_id, message)]
         return out
+
+    async def summaries_sent(self, summary_ids: list[int]) -> None:
+        """The channel delivered these summaries to their therapists."""
+        if summary_ids:
+            async with self.db.transaction() as conn:
+                await sharing.mark_sent(conn, summary_ids, stamp(self.clock()))
 
     async def forget_old_updates(self, older_than: timedelta = timedelta(days=2)) -> int:
         async with self.db.transaction() as conn:
@@ -204,11 +222,12 @@ class Companion:
             await people.update(conn, person.id, locale=locale)
 
 
-class _Conversation(Scheduling, Care):
+class _Conversation(Scheduling, Care, Sharing):
     """One inbound event for one person, inside one transaction."""
 
     def __init__(self, companion: Companion, conn: aiosqlite.Connection, person: Person,
-                 moment: datetime) -> None:
+                 moment: datetime, account_name: str | None = None) -> None:
+        self.account_name = account_name
         self.companion = companion
         self.library = companion.library
         self.conn = conn
@@ -229,7 +248,7 @@ class _Conversation(Scheduling, Care):
                 self.say("disclosure")
                 return await self.advance(active, Repeat()) if active else self.reply
         if isinstance(action, Command):
-            return await self.command(action.name, active)
+            return await self.command(action, active)
         if isinstance(action, Pressed):
             return await self.press(action.data, active)
         if active is not None:
@@ -242,6 +261,8 @@ class _Conversation(Scheduling, Care):
                 event = Unreadable(action.what)
             return await self.advance(active, event)
         if not self.person.onboarded:
+            if await self.shares_with_me():  # a therapist, not here for check-ins
+                return self.say("therapist_help")
             return await self.begin(ONBOARDING, None)
         if isinstance(action, Shared):
             action = Sent("location")
@@ -250,14 +271,28 @@ class _Conversation(Scheduling, Care):
             self.say(unreadable if unreadable in self.library.lexicon.lines else "unreadable")
         return self.say("nothing_running")
 
-    async def command(self, name: str, active: Session | None) -> Reply:
+    async def command(self, command: Command, active: Session | None) -> Reply:
+        name = command.name
+        if name == "start" and self.is_code(command.args):
+            return await self.open_code(command.args)
         if name == "start":
+            if not self.person.onboarded and await self.shares_with_me():
+                return self.say("therapist_help")
             if not self.person.onboarded:
                 return await self.begin(ONBOARDING, active)
             self.say("welcome_back", name=self.person.name or "")
             return self.reply
         if name == "help":
-            return self.say("help")
+            self.say("help")
+            return self.say("therapist_help") if await self.shares_with_me() else self.reply
+        if name == "share":
+            return await self.make_share_code()
+        if name == "sharing":
+            return await self.show_sharing()
+        if name == "patients":
+            return await self.show_patients()
+        if name == "summary":
+            return await self.show_summaries(command.args)
         if name == "sos":
             return self.sos("sos_intro")
         if name == "export":
@@ -331,6 +366,10 @@ class _Conversation(Scheduling, Care):
             return await self.after_safety(other, active)
         if isinstance(other, DeleteChoice):
             return await self.delete_everything(other)
+        if isinstance(other, LinkAction):
+            return await self.press_link(other)
+        if isinstance(other, SummaryChoice):
+            return await self.press_summary(other)
         press = parse_callback(data)
         if press is None or active is None or press.session_id != active.id:
             self.reply.notice = self.line("stale_notice")
@@ -366,6 +405,9 @@ class _Conversation(Scheduling, Care):
             if turn.skipped:
                 await answers.forget(self.conn, session_id, turn.skipped)
         status = "finished" if turn.status == "ended" else "active"
+        if dialog.id == "summary_time" and turn.status == "ended":
+            await self.set_summary_time(answers_now.get("summary_day"),
+                                        answers_now.get("summary_time"))
         if dialog.id == "schedule" and turn.status == "ended":
             await self.add_slot(answers_now.get("slot_flow"), answers_now.get("slot_day"),
                                 answers_now.get("slot_time"))

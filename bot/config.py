@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     grace_minutes: int = Field(default=120, ge=0,
                                validation_alias=AliasChoices("ALONGSIDE_GRACE_MINUTES",
                                                              "grace_minutes"))
+    # Telegram ids that may be linked as a therapist, comma-separated; unset: any account
+    # a person gives their link to.
+    therapists: str | None = Field(default=None,
+                                   validation_alias=AliasChoices("ALONGSIDE_THERAPISTS",
+                                                                 "therapists"))
     log_level: str = Field(default="INFO",
                            validation_alias=AliasChoices("ALONGSIDE_LOG_LEVEL", "log_level"))
 
@@ -46,6 +51,12 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(level), int):
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+
+    def therapist_allowlist(self) -> frozenset[str] | None:
+        if self.therapists is None or not self.therapists.strip():
+            return None
+        return frozenset(t.strip() for t in self.therapists.split(",") if t.strip())
 
 
 def key_file_for(settings: Settings) -> Path:

@@ -27,4 +27,10 @@ def to_markdown(data: dict[str, Any], lexicon: Lexicon, locale: str) -> str:
         out.append(f"- {slot['dialog_id']}: {day} {slot['local_time']}")
     out += ["", f"## {line('export_checkins')}", ""]
     out += [f"- {c['due_at']} · {c['dialog_id']} · {c['status']}" for c in data["checkins"]]
+    out += ["", f"## {line('export_sharing')}", ""]
+    for link in data.get("sharing", []):
+        out.append(f"- {link['therapist']['name']} · {link['status']} · {link['scopes']}")
+        for summary in link["summaries"]:
+            out.append(f"  - {summary['period_end'][:10]} · {summary['status']}")
+            out += [f"    {text_line}" for text_line in (summary["text"] or "").splitlines()]
     return "\n".join(out) + "\n"

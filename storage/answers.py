@@ -48,3 +48,14 @@ async def for_session(conn: aiosqlite.Connection, session_id: int) -> dict[str, 
                             (session_id,))
     cipher = cipher_of(conn)
     return {row["name"]: json.loads(cipher.open(row["value"]) or "null") for row in rows}
+
+
+async def between(conn: aiosqlite.Connection, person_id: int, start: str,
+                  end: str) -> list[tuple[int | None, str, str, AnswerValue, str]]:
+    """(session, flow, name, value, answered_at) of answers kept in (start, end], in order."""
+    rows = await conn.execute_fetchall(
+        "SELECT session_id, dialog_id, name, value, answered_at FROM answers "
+        "WHERE person_id = ? AND answered_at > ? AND answered_at <= ? ORDER BY answered_at, id",
+        (person_id, start, end))
+    cipher = cipher_of(conn)
+    return [(r[0], r[1], r[2], json.loads(cipher.open(r[3]) or "null"), r[4]) for r in rows]

@@ -109,7 +109,9 @@ def cipher_of(connection: object) -> Cipher:
 
 # Where people's own words are stored: (table, key column, sealed column).
 SEALED_COLUMNS = (("answers", "id", "value"), ("sessions", "id", "state"),
-                  ("people", "id", "name"), ("processed_updates", "rowid", "reply"))
+                  ("people", "id", "name"), ("processed_updates", "rowid", "reply"),
+                  ("links", "id", "therapist_label"), ("links", "id", "person_label"),
+                  ("summaries", "id", "text"))
 
 
 def with_new_primary(cipher: Cipher) -> Cipher:

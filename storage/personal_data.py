@@ -21,6 +21,8 @@ _PERSON = ("channel", "external_id", "locale", "name", "timezone", "consent", "o
 _SESSION = ("dialog_id", "dialog_version", "status", "state", "started_at", "updated_at")
 _OUTBOX = ("dialog_id", "due_at", "send_after", "status", "reason", "attempts", "sent_at",
            "answered")
+_LINK = ("status", "scopes", "auto_send", "created_at", "confirmed_at", "revoked_at")
+_SUMMARY = ("period_start", "period_end", "text", "status", "created_at", "sent_at")
 
 
 async def collect(conn: aiosqlite.Connection, person_id: int) -> dict[str, Any]:
@@ -57,15 +59,56 @@ async def collect(conn: aiosqlite.Connection, person_id: int) -> dict[str, Any]:
     checkins = [{"slot": slot_position.get(r[0]), **dict(zip(_OUTBOX, r[1:], strict=True))}
                 for r in outbox_rows]
     return {"format": FORMAT, "person": person, "sessions": sessions, "answers": answers,
-            "schedules": slots, "checkins": checkins}
+            "schedules": slots, "checkins": checkins,
+            "sharing": await _collect_sharing(conn, person_id),
+            "receiving": await _collect_receiving(conn, person_id)}
+
+
+async def _collect_sharing(conn: aiosqlite.Connection, person_id: int) -> list[dict[str, Any]]:
+    """Who this person shares with, what, and every summary made for them."""
+    opened = cipher_of(conn).open
+    rows = await conn.execute_fetchall(
+        f"SELECT l.id, t.channel, t.external_id, l.therapist_label, l.person_label, "
+        f"{', '.join('l.' + c for c in _LINK)} FROM links l "
+        "JOIN people t ON t.id = l.therapist_id WHERE l.person_id = ? ORDER BY l.id", (person_id,))
+    out = []
+    for r in rows:
+        summary_rows = await conn.execute_fetchall(
+            f"SELECT {', '.join(_SUMMARY)} FROM summaries WHERE link_id = ? ORDER BY id", (r[0],))
+        summaries = [dict(zip(_SUMMARY, row, strict=True)) for row in summary_rows]
+        for summary in summaries:
+            summary["text"] = opened(summary["text"])
+        out.append({"therapist": {"channel": r[1], "external_id": r[2], "name": opened(r[3])},
+                    "shown_to_them_as": opened(r[4]),
+                    **dict(zip(_LINK, r[5:], strict=True)), "summaries": summaries})
+    return out
+
+
+async def _collect_receiving(conn: aiosqlite.Connection, person_id: int) -> list[dict[str, Any]]:
+    """For a therapist: the name they are shown under and when links began; the summaries
+    themselves belong to the people who sent them."""
+    rows = await conn.execute_fetchall(
+        "SELECT therapist_label, status, created_at, revoked_at FROM links WHERE therapist_id = ? "
+        "ORDER BY id", (person_id,))
+    opened = cipher_of(conn).open
+    return [{"shown_as": opened(r[0]), "status": r[1], "created_at": r[2], "revoked_at": r[3]}
+            for r in rows]
 
 
 async def erase(conn: aiosqlite.Connection, person_id: int) -> dict[str, int]:
     """Delete every row of this person; return how many of each kind went."""
     counts: dict[str, int] = {}
+    cursor = await conn.execute(
+        "DELETE FROM summaries WHERE person_id = ? OR link_id IN "
+        "(SELECT id FROM links WHERE therapist_id = ?)", (person_id, person_id))
+    counts["summaries"] = cursor.rowcount
+    cursor = await conn.execute("DELETE FROM links WHERE person_id = ? OR therapist_id = ?",
+                                (person_id, person_id))
+    counts["links"] = cursor.rowcount
     for table, key in (("answers", "answers"), ("outbox", "checkins"),
                        ("schedules", "schedules"), ("sessions", "sessions"),
-                       ("processed_updates", "messages")):
+                       ("processed_updates", "messages"), ("share_codes", "codes"),
+                       ("code_attempts", "code_attempts")):
         cursor = await conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
         counts[key] = cursor.rowcount
     await conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
@@ -115,4 +158,29 @@ async def restore(conn: aiosqlite.Connection, data: dict[str, Any]) -> int:
         f"{', '.join('?' * len(_OUTBOX))})",
         [(slot_ids[c["slot"]], person_id, *(c[k] for k in _OUTBOX))
          for c in data["checkins"] if c["slot"] is not None])
+    await _restore_sharing(conn, person_id, data.get("sharing", []))
     return person_id
+
+
+async def _restore_sharing(conn: aiosqlite.Connection, person_id: int,
+                           links: list[dict[str, Any]]) -> None:
+    """Links to therapists who have an account here; the others need a new /share (a
+    link is consent given to one account on one installation)."""
+    sealed = cipher_of(conn).seal
+    for link in links:
+        therapist = link["therapist"]
+        found = await fetch_one(conn, "SELECT id FROM people WHERE channel = ? AND external_id = ?",
+                                (therapist["channel"], therapist["external_id"]))
+        if found is None:
+            continue
+        cursor = await conn.execute(
+            f"INSERT INTO links (person_id, therapist_id, therapist_label, person_label, "
+            f"{', '.join(_LINK)}) VALUES (?, ?, ?, ?, {', '.join('?' * len(_LINK))})",
+            (person_id, found[0], sealed(therapist["name"]), sealed(link["shown_to_them_as"]),
+             *(link[k] for k in _LINK)))
+        await conn.executemany(
+            f"INSERT INTO summaries (link_id, person_id, {', '.join(_SUMMARY)}) VALUES (?, ?, "
+            f"{', '.join('?' * len(_SUMMARY))})",
+            [(cursor.lastrowid, person_id, *(sealed(s[k]) if k == "text" else s[k]
+                                              for k in _SUMMARY))
+             for s in link["summaries"]])

@@ -48,6 +48,12 @@ async def remove(conn: aiosqlite.Connection, person_id: int, slot_id: int) -> bo
     return cursor.rowcount == 1
 
 
+async def remove_flow(conn: aiosqlite.Connection, person_id: int, dialog_id: str) -> None:
+    """Every slot of one kind, e.g. the weekly summary when the last sharing ends."""
+    await conn.execute("DELETE FROM schedules WHERE person_id = ? AND dialog_id = ?",
+                       (person_id, dialog_id))
+
+
 async def for_person(conn: aiosqlite.Connection, person_id: int) -> list[Slot]:
     rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM schedules s WHERE s.person_id = ? "

@@ -34,8 +34,9 @@ def render(message: Outgoing) -> str:
 
 def action_for(line: str) -> Command | Said:
     stripped = line.strip()
-    if stripped.startswith("/") and len(stripped) > 1 and " " not in stripped:
-        return Command(stripped[1:].split("@", 1)[0].lower())
+    if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
+        head, _, rest = stripped[1:].partition(" ")
+        return Command(head.split("@", 1)[0].lower(), rest.strip())
     return Said(line.rstrip("\n"))
 
 
@@ -53,6 +54,8 @@ class ConsoleChat:
         for message in reply.messages:
             print(render(message), file=self.stdout)
             print(file=self.stdout)
+        for letter in reply.others:  # a terminal has one reader: show what went elsewhere
+            print(f"[to {CHANNEL}:{letter.to}]\n{render(letter.message)}\n", file=self.stdout)
         self.stdout.flush()
 
     async def send(self, action: Command | Said) -> None:

@@ -32,7 +32,6 @@ from bot.checkins import Companion
 from bot.events import Action, Command, Inbound, Outgoing, Pressed, Reply, Said, Sent, Shared, Who
 from bot.flows.lexicon import MENU_COMMANDS, Lexicon
 from bot.scheduling.outbox import Outcome, Scheduler
-from storage.outbox import Item
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -105,7 +104,8 @@ def action_of(update: Update) -> Action | None:
         text = message.text
         entities = message.entities or ()
         if text.startswith("/") and any(e.type == "bot_command" and e.offset == 0 for e in entities):
-            return Command(text[1:].split()[0].split("@", 1)[0].lower())
+            head, _, rest = text[1:].partition(" ")
+            return Command(head.split("@", 1)[0].lower(), rest.strip()[:200])
         return Said(text)
     if message.location is not None:
         return Shared(message.location.latitude, message.location.longitude)
@@ -156,6 +156,7 @@ class TelegramChannel:
             # One periodic job; the database says who is due (see bot/scheduling).
             self.application.job_queue.run_repeating(self._tick, interval=tick, first=0.5,
                                                      name="check-ins")
+        self.companion.bot_username = self.bot.username  # for t.me deep links to /share codes
         log.info("connected to the Bot API as bot id %s", self.bot.id)
 
     async def stop(self) -> None:
@@ -245,7 +246,7 @@ class TelegramChannel:
         if chat is None or user is None:
             return
         locale = (user.language_code or "")[:2] or None
-        who = Who(CHANNEL, str(chat.id), locale)
+        who = Who(CHANNEL, str(chat.id), locale, user.full_name)
         if chat.type != "private":
             await self._private_only(update, chat.id, locale)
             return
@@ -270,7 +271,9 @@ class TelegramChannel:
         try:
             if query is not None:
                 await self._best_effort(lambda: query.answer(text=reply.notice))
-                if reply.chosen is not None and query.message is not None:
+                if reply.replace is not None and query.message is not None:
+                    await self._replace(chat_id, query.message.message_id, reply.replace)
+                elif reply.chosen is not None and query.message is not None:
                     await self._show_choice(chat_id, query.message.message_id,
                                             getattr(query.message, "text", None) or "",
                                             reply.chosen)
@@ -280,7 +283,7 @@ class TelegramChannel:
                 markup = keyboard(message)
                 sent = await self._call(lambda m=message, k=markup: self.bot.send_message(
                     chat_id, m.text, reply_markup=k))
-                if any(not b.skip for b in message.buttons):
+                if any(not b.skip for b in message.buttons) and not message.lasting:
                     self._open_keyboard[chat_id] = sent.message_id
             if reply.export:
                 for name, content in await self.companion.export_files(who):
@@ -289,6 +292,25 @@ class TelegramChannel:
         except Forbidden:
             log.info("a person blocked the bot; marking them unreachable")
             await self.companion.unreachable(who)
+        await self._send_letters(reply)
+
+    async def _send_letters(self, reply: Reply) -> None:
+        """Messages the reply holds for other accounts (a therapist, the person sharing)."""
+        sent: list[int] = []
+        for letter in reply.others:
+            outcome = await self.send(letter.to, letter.message)
+            if outcome is Outcome.FAILED:  # the update is handled again; its reply re-sent
+                raise DeliveryFailed("a message for another account did not go out")
+            if outcome is Outcome.SENT and letter.summary_id is not None:
+                sent.append(letter.summary_id)
+        await self.companion.summaries_sent(sent)
+
+    async def _replace(self, chat_id: int, message_id: int, message: Outgoing) -> None:
+        """A pressed settings message shows its new state in place (e.g. a ticked scope)."""
+        if self._open_keyboard.get(chat_id) == message_id:
+            del self._open_keyboard[chat_id]
+        await self._best_effort(lambda: self.bot.edit_message_text(
+            message.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(message)))
 
     async def _show_choice(self, chat_id: int, message_id: int, text: str, chosen: str) -> None:
         """The pressed message shows the answer and loses its buttons: no second press."""
@@ -329,18 +351,20 @@ class TelegramChannel:
         except Exception as exc:  # the next tick tries again; the outbox keeps every row
             log.error("check-in tick failed: %s", type(exc).__name__)
 
-    async def send_invitation(self, item: Item, message: Outgoing) -> Outcome:
-        chat_id = int(item.external_id)
+    async def send(self, to: str, message: Outgoing) -> Outcome:
+        """A message nobody's update asked for: a check-in, a summary, a letter."""
+        chat_id = int(to)
         try:
             sent = await self._call(lambda: self.bot.send_message(
                 chat_id, message.text, reply_markup=keyboard(message)))
         except Forbidden:
-            await self.companion.unreachable(Who(CHANNEL, item.external_id))
+            await self.companion.unreachable(Who(CHANNEL, to))
             return Outcome.BLOCKED
         except (DeliveryFailed, BadRequest) as exc:
-            log.warning("a check-in could not be sent (%s)", type(exc).__name__)
+            log.warning("a message could not be sent (%s)", type(exc).__name__)
             return Outcome.FAILED
-        self._open_keyboard[chat_id] = sent.message_id
+        if any(not b.skip for b in message.buttons) and not message.lasting:
+            self._open_keyboard[chat_id] = sent.message_id
         return Outcome.SENT
 
     # --- talking to Telegram ----------------------------------------------------------

@@ -30,6 +30,7 @@ class ConversationBase:
     moment: datetime
     now: str
     reply: Reply
+    account_name: str | None  # how the channel shows the one acting (for sharing only)
 
     def line(self, line_id: str, **values: object) -> str:
         return self.library.lexicon.line(line_id, self.person.locale, **values)
@@ -48,4 +49,8 @@ class ConversationBase:
 
     async def advance(self, session: Session, event: Any) -> Reply:
         """Step the engine on a session (the core conversation provides this)."""
+        raise NotImplementedError
+
+    def next_due(self, weekday: int, local_time: str) -> str | None:
+        """A slot's next time, in UTC (scheduling provides this)."""
         raise NotImplementedError

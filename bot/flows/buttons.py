@@ -74,7 +74,29 @@ class DeleteChoice:
     action: str
 
 
+@dataclass(frozen=True)
+class LinkAction:
+    """A press about sharing with one therapist (link 0: about sharing in general).
+
+    `mask` carries the scopes ticked on the message pressed (bit n = scope n), so the
+    choice lives on the person's screen until they confirm, not half-saved."""
+
+    link_id: int
+    action: str  # tick, confirm, decline, edit, keep, auto, manual, stop, end, when
+    mask: int = 0
+
+
+@dataclass(frozen=True)
+class SummaryChoice:
+    """The answer to a summary preview: send it, or not this week."""
+
+    summary_id: int
+    action: str
+
+
 OFFER_ACTIONS = ("start", "hour", "evening", "skip")
+LINK_ACTIONS = ("decline", "edit", "keep", "auto", "manual", "stop", "end", "when")
+SUMMARY_ACTIONS = ("send", "skip")
 DELETE_ACTIONS = ("yes", "no")
 SAFETY_ACTIONS = ("go", "stop")
 SLOT_ACTIONS = ("del", "add", "tz")
@@ -96,10 +118,29 @@ def safety_data(action: str) -> str:
     return f"x|0|{action}"
 
 
-def parse_other(data: str | None) -> Offer | SlotAction | SafetyChoice | DeleteChoice | None:
+def link_data(link_id: int, action: str, mask: int = 0) -> str:
+    if action in ("tick", "confirm"):
+        return f"l|{link_id}|{action[0]}{mask}"
+    return f"l|{link_id}|{action}"
+
+
+def summary_data(summary_id: int, action: str) -> str:
+    return f"v|{summary_id}|{action}"
+
+
+def parse_other(data: str | None) -> (Offer | SlotAction | SafetyChoice | DeleteChoice | LinkAction
+                                      | SummaryChoice | None):
     parts = (data or "").split("|")
     if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > _MAX_SESSION_DIGITS:
         return None
+    if parts[0] == "l":
+        action = parts[2]
+        if action[:1] in ("t", "c") and action[1:].isdigit() and len(action) <= 5:
+            return LinkAction(int(parts[1]), "tick" if action[0] == "t" else "confirm",
+                              int(action[1:]))
+        return LinkAction(int(parts[1]), action) if action in LINK_ACTIONS else None
+    if parts[0] == "v" and parts[2] in SUMMARY_ACTIONS:
+        return SummaryChoice(int(parts[1]), parts[2])
     if parts[0] == "o" and parts[2] in OFFER_ACTIONS:
         return Offer(int(parts[1]), parts[2])
     if parts[0] == "s" and parts[2] in SLOT_ACTIONS:

@@ -57,8 +57,34 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "safety_stop": set(), "safety_stopped": set(), "sos_intro": set(), "disclosure": set(),
     "export_ready": set(), "export_title": set(), "export_profile": set(),
     "export_answers": set(), "export_schedules": set(), "export_checkins": set(),
+    "export_sharing": set(),
     "delete_confirm": set(), "delete_yes": set(), "delete_no": set(), "delete_kept": set(),
-    "deleted": {"answers", "sessions", "schedules", "checkins"}, "missed_while_offline": set(),
+    "deleted": {"answers", "sessions", "schedules", "checkins", "links", "summaries"},
+    "missed_while_offline": set(), "flow_summary": set(),
+    # sharing with a therapist
+    "share_code": {"link"}, "share_stays_with_them": set(), "share_choose": {"therapist"},
+    "sharing_change": {"therapist"}, "share_stays": {"therapist"}, "share_confirm": set(),
+    "share_decline": set(), "share_pick_one": set(),
+    "share_confirmed": {"therapist", "scopes", "when"}, "share_declined": {"therapist"},
+    "sharing_none": set(), "sharing_card": {"therapist", "scopes", "how"},
+    "sharing_preview": set(), "sharing_auto": set(), "sharing_edit": set(),
+    "sharing_to_auto": set(), "sharing_to_preview": set(), "sharing_stop": set(),
+    "sharing_save": set(), "sharing_keep": set(), "sharing_saved": {"therapist", "scopes"},
+    "sharing_stop_confirm": {"therapist"}, "sharing_stop_yes": set(),
+    "sharing_stopped": {"therapist"}, "sharing_when": {"day", "time"},
+    "sharing_when_unset": set(), "sharing_change_when": set(), "someone": set(),
+    "share_opened": set(), "share_already_linked": set(), "share_code_invalid": set(),
+    "share_code_wait": set(), "share_not_allowed": set(), "share_own_code": set(),
+    "share_not_set_up": set(), "share_started": {"person", "scopes"}, "therapist_help": set(),
+    "patients_none": set(), "patients_intro": set(),
+    "patients_line": {"number", "person", "scopes", "last"}, "patients_nothing_yet": set(),
+    "patients_hint": set(), "summary_usage": set(), "summary_nothing": set(),
+    "summary_which": set(), "summary_none_yet": {"person", "weeks"},
+    "summary_preview": {"therapist"}, "summary_send": {"therapist"}, "summary_skip": set(),
+    "summary_sent": {"therapist"}, "summary_not_sent": set(),
+    "summary_for_therapist": {"person"}, "summary_week": {"start", "end"},
+    "summary_session": {"day", "date", "flow"}, "summary_choice": {"label", "answer"},
+    "summary_words": {"label", "answer"},
     **{f"command_{name}": set() for name in MENU_COMMANDS},
 }
 
@@ -91,6 +117,7 @@ def check_library(library: Library, today: date) -> list[Problem]:
     locales = sorted({loc for d in library.dialogs.values() for loc in d.locales})
     problems += _check_lexicon(library, locales)
     problems += _check_safety(library, locales, today)
+    problems += _check_sharing(library, locales)
     earlier = {name for d in library.dialogs.values() for name in d.kept_names()}
     for dialog_id, dialog in library.dialogs.items():
         source = library.sources[dialog_id]
@@ -162,6 +189,39 @@ def _check_safety(library: Library, locales: list[str], today: date) -> list[Pro
                 problems.append(at("resources", locale, index, message=f"“{entry.name}” was last "
                                    f"reviewed on {entry.reviewed}, over a year ago",
                                    hint="check the number with a clinician and update `reviewed`"))
+    return problems
+
+
+def _check_sharing(library: Library, locales: list[str]) -> list[Problem]:
+    """Every shared name is one a flow keeps, under one scope only, in every language."""
+    lexicon = library.lexicon
+    source = next((s for k, s in library.sources.items() if k.startswith("lexicon:")
+                   and isinstance(s.tree, dict) and "sharing" in s.tree), None)
+
+    def at(*loc: str | int, message: str, hint: str = "") -> Problem:
+        if source is None:
+            return Problem(str(library.folder / "lexicon"), 1, 1, message, hint)
+        return source.at(*loc, message=message, hint=hint)
+
+    if not lexicon.sharing:
+        return [at("sharing", message="no `sharing` scopes",
+                   hint="list what a person can choose to share (lexicon/sharing.yaml)")]
+    kept = {name for d in library.dialogs.values() for name in d.kept_names()}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for scope_id, scope in lexicon.sharing.items():
+        problems += _check_text(TextSite(("sharing", scope_id, "title"), scope.title), locales,
+                                lexicon, at, allowed_names=set())
+        for name, label in scope.answers.items():
+            loc = ("sharing", scope_id, "answers", name)
+            if name not in kept:
+                problems.append(at(*loc, message=f"no flow keeps an answer named `{name}`",
+                                   hint=closest(name, kept)))
+            if name in seen:
+                problems.append(at(*loc, message=f"`{name}` is already shared under "
+                                   f"`{seen[name]}`", hint="an answer belongs to one scope"))
+            seen.setdefault(name, scope_id)
+            problems += _check_text(TextSite(loc, label), locales, lexicon, at, allowed_names=set())
     return problems
 
 

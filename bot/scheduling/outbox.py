@@ -20,9 +20,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.checkins import Companion
-from bot.events import Outgoing
+from bot.events import Letter, Outgoing
 from bot.scheduling.wallclock import from_stamp, next_occurrence, parse_hhmm, stamp
-from storage import Database, outbox, schedules
+from storage import Database, outbox, schedules, sharing
 from storage.outbox import Item
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class Outcome(Enum):
 
 
 class Sender(Protocol):
-    async def send_invitation(self, item: Item, message: Outgoing) -> Outcome: ...
+    async def send(self, to: str, message: Outgoing) -> Outcome: ...
 
 
 @dataclass(frozen=True)
@@ -127,19 +127,38 @@ class Scheduler:
             return result
         invitations = await self.companion.invitations(items)
         gate = asyncio.Semaphore(self.rules.in_flight)
+        summaries_out: list[int] = []  # summaries that reached their therapist
+        summaries_lost: list[int] = []  # … whose therapist blocked the bot
 
-        async def send(item: Item, message: Outgoing) -> tuple[Item, Outcome]:
+        async def send(item: Item, letters: list[Letter]) -> tuple[Item, Outcome]:
             async with gate:
-                return item, await sender.send_invitation(item, message)
+                for letter in letters:  # in order: a long summary's parts, then its buttons
+                    outcome = await sender.send(letter.to, letter.message)
+                    if outcome is Outcome.SENT:
+                        if letter.summary_id is not None:
+                            summaries_out.append(letter.summary_id)
+                    elif outcome is Outcome.BLOCKED and letter.to != item.external_id:
+                        if letter.summary_id is not None:
+                            summaries_lost.append(letter.summary_id)
+                    else:
+                        return item, outcome
+                return item, Outcome.SENT
 
         busy = [item for item in items if invitations.get(item.id) is None]
-        outcomes = await asyncio.gather(*(send(item, invitations[item.id]) for item in items
-                                          if invitations.get(item.id) is not None))
+        empty = [item for item in items if invitations.get(item.id) == []]
+        outcomes = await asyncio.gather(*(send(item, letters) for item in items
+                                          if (letters := invitations.get(item.id))))
         later = self.clock()
         async with self.db.transaction() as conn:
             for item in busy:  # in the middle of a flow: never interrupt
                 await outbox.postpone(conn, item.id, stamp(later + self.rules.busy_recheck), False)
                 result.deferred += 1
+            for item in empty:  # a week with nothing under what the person shares
+                await outbox.finish(conn, item.id, "skipped", "nothing_to_share")
+                result.skipped += 1
+            await sharing.mark_sent(conn, summaries_out, stamp(later))
+            for summary_id in summaries_lost:
+                await sharing.set_summary_status(conn, summary_id, "undelivered")
             sent = [item.id for item, outcome in outcomes if outcome is Outcome.SENT]
             await outbox.mark_sent(conn, sent, stamp(later))
             result.sent = len(sent)

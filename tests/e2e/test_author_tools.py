@@ -25,11 +25,15 @@ def test_check_reports_every_planted_error_at_once_and_exits_1(tmp_path):
     shutil.copytree(REPO / "dialogs" / "lexicon", folder / "lexicon")
     for path in (REPO / "tests" / "fixtures" / "broken_dialogs").glob("*.yaml"):
         shutil.copy(path, folder)
+    shutil.copy(REPO / "tests" / "fixtures" / "broken_dialogs" / "lexicon" / "sharing.yaml",
+                folder / "lexicon")
     result = run("dialogs", "check", str(folder))
     assert result.returncode == 1
     assert f"{folder / 'structure.yaml'}:10:5: `reflct` is not a node" in result.stderr
     assert "hint: did you mean `reflect`?" in result.stderr
-    files = {line.split(":")[0] for line in result.stderr.splitlines() if ".yaml:" in line}
+    assert f"{folder / 'lexicon' / 'sharing.yaml'}:11:7: `first` is already shared" in result.stderr
+    files = {line.split(":")[0] for line in result.stderr.splitlines()
+             if ".yaml:" in line and "/lexicon/" not in line}
     assert len(files) == len(list((REPO / "tests" / "fixtures" / "broken_dialogs").glob("*.yaml")))
 
 

@@ -66,8 +66,8 @@ async def test_a_crash_between_send_and_mark_sends_that_one_again_once(server, t
         await channel.start()
 
         class DiesAfterSending:
-            async def send_invitation(self, item, message):
-                await channel.send_invitation(item, message)
+            async def send(self, to, message):
+                await channel.send(to, message)
                 raise Crash
 
         try:

@@ -18,7 +18,7 @@ MARK = re.compile(r"# expect: (.*?)(?=\s+# expect:|$)")
 
 def expected_marks() -> list[tuple[str, int, str]]:
     marks = []
-    for path in sorted(BROKEN.glob("*.yaml")):
+    for path in sorted([*BROKEN.glob("*.yaml"), *BROKEN.glob("lexicon/*.yaml")]):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             marks += [(path.name, number, text.strip()) for text in MARK.findall(line)]
     return marks
@@ -30,6 +30,8 @@ def broken_folder(tmp_path_factory) -> Path:
     shutil.copytree(shipped_folder() / "lexicon", folder / "lexicon")
     for path in BROKEN.glob("*.yaml"):
         shutil.copy(path, folder / path.name)
+    for path in BROKEN.glob("lexicon/*.yaml"):  # planted lexicon errors replace shipped files
+        shutil.copy(path, folder / "lexicon" / path.name)
     return folder
 
 
@@ -58,7 +60,7 @@ def test_nothing_is_reported_that_was_not_planted(reported):
 
 
 def test_every_broken_file_is_reported(reported):
-    assert {f for f, _, _ in reported} == {p.name for p in BROKEN.glob("*.yaml")}
+    assert {f for f, _, _ in reported} == {p.name for p in BROKEN.glob("**/*.yaml")}
 
 
 def test_hints_point_to_the_likely_fix(broken_folder):
