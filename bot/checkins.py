@@ -83,6 +83,11 @@ SCHEDULE_ANSWERS = {"weekly": ("checkin_day", "checkin_time"),
                     "review": ("review_day", "review_time")}
 
 
+# A flow answered within this long counts as a conversation in progress: a check-in due
+# then waits for it to end. One left longer than this is not in the way.
+IN_CONVERSATION = timedelta(hours=1)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -181,7 +186,7 @@ class Companion:
         out: dict[int, list[Letter] | None] = {}
         async with self.db.transaction() as conn:
             ids = sorted({item.person_id for item in items})
-            found = await people.with_busy(conn, ids)
+            found = await people.with_busy(conn, ids, (now - IN_CONVERSATION).isoformat())
             untold = await outbox.missed_untold(conn, ids)
             for item in items:
                 person, busy = found[item.person_id]

@@ -69,14 +69,17 @@ async def update(conn: aiosqlite.Connection, person_id: int, **fields: object) -
     await conn.execute(f"UPDATE people SET {assignments} WHERE id = ?", (*fields.values(), person_id))
 
 
-async def with_busy(conn: aiosqlite.Connection, person_ids: list[int]) -> dict[int, tuple[Person, bool]]:
-    """People by id, each with whether they are in the middle of a conversation."""
+async def with_busy(conn: aiosqlite.Connection, person_ids: list[int],
+                    active_since: str) -> dict[int, tuple[Person, bool]]:
+    """People by id, each with whether they are in the middle of a conversation: a flow
+    still open and answered in since `active_since` (one left half-way days ago is not
+    a conversation to protect, and must not hold back every check-in after it)."""
     found: dict[int, tuple[Person, bool]] = {}
     for start in range(0, len(person_ids), 500):  # SQLite's limit on bound parameters
         chunk = person_ids[start:start + 500]
         rows = await conn.execute_fetchall(
             f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM sessions s WHERE s.person_id = people.id "
-            f"AND s.status = 'active') AS busy FROM people WHERE id IN "
-            f"({', '.join('?' * len(chunk))})", chunk)
+            f"AND s.status = 'active' AND s.updated_at >= ?) AS busy FROM people WHERE id IN "
+            f"({', '.join('?' * len(chunk))})", (active_since, *chunk))
         found.update({row["id"]: (_person(conn, row), bool(row["busy"])) for row in rows})
     return found

@@ -158,11 +158,23 @@ async def test_a_check_in_never_interrupts_a_flow(telegram, clock):
     await onboard(sam, "Berlin")
     await run_clock(telegram, clock, datetime(2026, 3, 9, 7, 30, tzinfo=UTC))
     await sam.send("/note")  # in the middle of a note when the check-in comes due
-    await run_clock(telegram, clock, datetime(2026, 3, 9, 9, tzinfo=UTC), step=timedelta(minutes=10))
+    await run_clock(telegram, clock, datetime(2026, 3, 9, 8, 20, tzinfo=UTC),
+                    step=timedelta(minutes=10))
     assert invitations(sam) == []
     replies = await sam.send("slept well")
     assert "Noted" in replies[0].text
     assert "Start" in replies[-1].labels  # offered right after the flow
+
+
+async def test_a_flow_left_half_way_days_ago_does_not_hold_back_the_next_check_in(telegram, clock):
+    sam = telegram.phone(5027)
+    await onboard(sam, "Berlin")
+    await sam.send("/checkin")
+    await sam.send("my garden")  # and then life happened: the check-in stays open
+    await run_clock(telegram, clock, datetime(2026, 3, 9, 9, tzinfo=UTC))
+    assert len(invitations(sam)) == 1
+    replies = await sam.tap("Start")
+    assert replies[-1].text.endswith("?")  # the check-in goes on where it was left
 
 
 async def test_pause_for_a_week_then_resume(telegram, clock):
