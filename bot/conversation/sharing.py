@@ -188,15 +188,15 @@ class Sharing(ConversationBase):
         shown = self.scopes_text(scopes, self.person.locale)
         if not first:
             return self.say("sharing_saved", therapist=link.therapist_label, scopes=shown)
-        slot = await self.ensure_summary_slot()
-        self.say("share_confirmed", therapist=link.therapist_label, scopes=shown, when=slot)
+        day, at = await self.ensure_summary_slot()
+        self.say("share_confirmed", therapist=link.therapist_label, scopes=shown, day=day, time=at)
         self.reply.others.append(self.letter_to_therapist(
             link, "share_started", person=label,
             scopes=self.scopes_text(scopes, link.therapist_locale)))
         return self.reply
 
-    async def ensure_summary_slot(self) -> str:
-        """The weekly summary's day and time, in words; Sunday evening unless chosen."""
+    async def ensure_summary_slot(self) -> tuple[str, str]:
+        """The weekly summary's day and time; Sunday evening unless chosen."""
         slots = [s for s in await schedules.for_person(self.conn, self.person.id)
                  if s.dialog_id == SUMMARY]
         if not slots:
@@ -205,7 +205,7 @@ class Sharing(ConversationBase):
                                 self.next_due(weekday, at), self.now)
         else:
             weekday, at = slots[0].weekday, slots[0].local_time
-        return self.line("sharing_when", day=self.line(f"day_{weekday}"), time=at)
+        return self.line(f"day_{weekday}"), at
 
     async def set_summary_time(self, day: object, at: object) -> None:
         if day in WEEKDAY_KEYS and isinstance(at, str):

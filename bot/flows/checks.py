@@ -65,7 +65,7 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "share_code": {"link"}, "share_stays_with_them": set(), "share_choose": {"therapist"},
     "sharing_change": {"therapist"}, "share_stays": {"therapist"}, "share_confirm": set(),
     "share_decline": set(), "share_pick_one": set(),
-    "share_confirmed": {"therapist", "scopes", "when"}, "share_declined": {"therapist"},
+    "share_confirmed": {"therapist", "scopes", "day", "time"}, "share_declined": {"therapist"},
     "sharing_none": set(), "sharing_card": {"therapist", "scopes", "how"},
     "sharing_preview": set(), "sharing_auto": set(), "sharing_edit": set(),
     "sharing_to_auto": set(), "sharing_to_preview": set(), "sharing_stop": set(),
@@ -83,7 +83,7 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "summary_preview": {"therapist"}, "summary_send": {"therapist"}, "summary_skip": set(),
     "summary_sent": {"therapist"}, "summary_not_sent": set(),
     "summary_for_therapist": {"person"}, "summary_week": {"start", "end"},
-    "summary_session": {"day", "date", "flow"}, "summary_choice": {"label", "answer"},
+    "summary_session": {"date", "flow"}, "summary_choice": {"label", "answer"},
     "summary_words": {"label", "answer"},
     **{f"command_{name}": set() for name in MENU_COMMANDS},
 }

@@ -40,10 +40,9 @@ def week_summary(rows: Sequence[AnswerRow], scopes: Sequence[str], library: Libr
         when = datetime.fromisoformat(first_seen[key]).astimezone(zone)
         dialog = library.dialogs.get(key[1])
         title = dialog.title.get(locale) or dialog.title["en"] if dialog else key[1]
-        day = lexicon.line(f"day_{when.weekday()}", locale)
         lines.append("")
-        lines.append(lexicon.line("summary_session", locale, day=day,
-                                  date=when.strftime("%Y-%m-%d"), flow=title))
+        lines.append(lexicon.line("summary_session", locale, date=when.strftime("%Y-%m-%d"),
+                                  flow=title))
         lines += shown
     return "\n".join(lines)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from bot.checkins import Companion
-from bot.events import Command, Inbound, Outgoing, Pressed, Reply, Said, Sent, Who
+from bot.events import Command, Inbound, Letter, Outgoing, Pressed, Reply, Said, Sent, Who
+from bot.scheduling.outbox import Outcome
 
 
 class Person:
@@ -15,24 +17,33 @@ class Person:
     _update_ids = itertools.count(1)
 
     def __init__(self, companion: Companion, external_id: str = "1", locale: str = "en",
-                 channel: str = "test") -> None:
+                 channel: str = "test", name: str | None = None) -> None:
         self.companion = companion
-        self.who = Who(channel, external_id, locale)
+        self.who = Who(channel, external_id, locale, name)
         self.last: Reply = Reply()
         self.buttons: list[tuple[str, str]] = []
+        self.inbox: list[Outgoing] = []  # what reached them through someone else's action
 
     async def _send(self, action: Command | Said | Pressed | Sent,
                     update_id: int | None = None) -> Reply:
         if update_id is None:
             update_id = next(self._update_ids)
         self.last = await self.companion.handle(Inbound(self.who, action, update_id))
-        for message in self.last.messages:
-            if message.buttons:
-                self.buttons = [(b.label, b.data) for b in message.buttons]
+        shown = [*self.last.messages, *([self.last.replace] if self.last.replace else [])]
+        if any(m.buttons for m in shown):  # every button this reply shows, as on a screen
+            self.buttons = [(b.label, b.data) for m in shown for b in m.buttons]
         return self.last
 
-    async def command(self, name: str) -> Reply:
-        return await self._send(Command(name))
+    def receive(self, letters: list[Letter]) -> list[Outgoing]:
+        """Messages someone else's action (or the scheduler) sent to this person."""
+        mine = [letter.message for letter in letters if letter.to == self.who.external_id]
+        self.inbox += mine
+        if any(m.buttons for m in mine):
+            self.buttons = [(b.label, b.data) for m in mine for b in m.buttons]
+        return mine
+
+    async def command(self, name: str, args: str = "") -> Reply:
+        return await self._send(Command(name, args))
 
     async def say(self, text: str, update_id: int | None = None) -> Reply:
         return await self._send(Said(text), update_id)
@@ -82,3 +93,36 @@ async def lived_a_week(companion: Companion, external_id: str = "777") -> Person
     await sam.say("2")
     await sam.say("rain on Sunday")
     return sam
+
+
+class Mailroom:
+    """A channel's sending side for the scheduler: keeps every letter, delivers them all."""
+
+    def __init__(self) -> None:
+        self.letters: list[Letter] = []
+
+    async def send(self, to: str, message: Outgoing) -> Outcome:
+        self.letters.append(Letter(to, message))
+        return Outcome.SENT
+
+    def to(self, person: Person) -> list[Outgoing]:
+        return [x.message for x in self.letters if x.to == person.who.external_id]
+
+
+def share_code(reply: Reply) -> str:
+    found = re.search(r"(?:start=|/start )([A-Za-z0-9_-]{16,64})", "\n".join(
+        m.text for m in reply.messages))
+    assert found, "no link code in the reply"
+    return found.group(1)
+
+
+async def share_with(person: Person, therapist: Person, *scopes: str) -> Reply:
+    """/share, the therapist opens the code, the person ticks these scopes and confirms."""
+    code = share_code(await person.command("share"))
+    opened = await therapist.command("start", code)
+    person.receive(opened.others)
+    for scope in scopes:
+        await person.press(f"☐ {scope}")
+    confirmed = await person.press("Confirm")
+    therapist.receive(confirmed.others)
+    return confirmed
