@@ -24,8 +24,8 @@ class Telegram:
     app: App
     channel: TelegramChannel
 
-    def phone(self, chat_id: int = 1001, language: str = "en") -> Phone:
-        return Phone(self.server, chat_id, language)
+    def phone(self, chat_id: int = 1001, language: str = "en", name: str | None = None) -> Phone:
+        return Phone(self.server, chat_id, language, name)
 
 
 @pytest.fixture

@@ -77,6 +77,7 @@ class BotApiServer:
         self.callback_answers: dict[str, str | None] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.calls: list[str] = []
+        self.names: dict[int, str] = {}  # chat id -> the account's first name, if not PersonN
         self.faults: list[Fault] = []
         self.rejected: list[tuple[str, int, str]] = []  # (method, status, description)
         self.confirmed_offset = 0
@@ -128,13 +129,13 @@ class BotApiServer:
 
     # --- acting as a person -----------------------------------------------------------
     def _user(self, chat_id: int, language: str) -> dict[str, Any]:
-        return {"id": chat_id, "is_bot": False, "first_name": f"Person{chat_id}",
-                "language_code": language}
+        return {"id": chat_id, "is_bot": False,
+                "first_name": self.names.get(chat_id, f"Person{chat_id}"), "language_code": language}
 
     def _chat(self, chat_id: int, kind: str = "private") -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id, "type": kind}
         if kind == "private":
-            chat["first_name"] = f"Person{chat_id}"
+            chat["first_name"] = self.names.get(chat_id, f"Person{chat_id}")
         else:
             chat["title"] = "A group"
         return chat

@@ -8,10 +8,13 @@ from tests.fakes.bot_api import BotApiServer, Sent
 
 
 class Phone:
-    def __init__(self, server: BotApiServer, chat_id: int, language: str = "en") -> None:
+    def __init__(self, server: BotApiServer, chat_id: int, language: str = "en",
+                 name: str | None = None) -> None:
         self.server = server
         self.chat_id = chat_id
         self.language = language
+        if name is not None:
+            server.names[chat_id] = name
 
     async def send(self, text: str) -> list[Sent]:
         """Type a message (or a /command) and wait for the bot's answer to it."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.checkins import Companion
-from bot.events import Who
+from bot.events import Command, Inbound, Who
 from bot.scheduling.outbox import Scheduler
 from tests.fakes.database import everything, query
 from tests.fakes.people import Mailroom, Person, lived_a_week, share_code, share_with
@@ -303,3 +303,15 @@ async def test_the_names_and_summaries_are_sealed_on_disk(companion, clock, mail
     raw = everything(companion.db.path)  # no cipher: as the file holds it
     for words in ("Dr Lee", "Sam Smith", "time with my daughter"):
         assert words not in raw
+
+
+async def test_a_redelivered_update_sends_its_letters_again_but_changes_nothing(companion):
+    sam, lee, _ = await people(companion)
+    code = share_code(await sam.command("share"))
+    opened = Inbound(lee.who, Command("start", code), update_id=990001)
+    first = await companion.handle(opened)
+    again = await companion.handle(opened)  # e.g. a crash before the reply went out
+    assert again.others == first.others and again.others[0].to == "777"
+    assert query(companion.db.path, "SELECT COUNT(*) FROM links") == [(1,)]
+    await companion.delivered("telegram", [990001])
+    assert (await companion.handle(opened)).duplicate
