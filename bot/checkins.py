@@ -86,6 +86,7 @@ SCHEDULE_ANSWERS = {"weekly": ("checkin_day", "checkin_time"),
 # A flow answered within this long counts as a conversation in progress: a check-in due
 # then waits for it to end. One left longer than this is not in the way.
 IN_CONVERSATION = timedelta(hours=1)
+INVITATION_SLICE = 200  # due items prepared per transaction
 
 
 def utc_now() -> datetime:
@@ -184,27 +185,34 @@ class Companion:
         out during downtime is mentioned once, with the next one."""
         now = self.clock()
         out: dict[int, list[Letter] | None] = {}
-        async with self.db.transaction() as conn:
-            ids = sorted({item.person_id for item in items})
-            found = await people.with_busy(conn, ids, (now - IN_CONVERSATION).isoformat())
-            untold = await outbox.missed_untold(conn, ids)
-            for item in items:
-                person, busy = found[item.person_id]
-                if busy:
-                    out[item.id] = None
-                    continue
-                talk = _Conversation(self, conn, person, now)
-                if item.dialog_id == SUMMARY:
-                    out[item.id] = await talk.summary_letters(item)
-                    continue
-                message = talk.invitation(item.id, item.dialog_id)
-                if person.id in untold:
-                    untold.discard(person.id)
-                    await outbox.mark_told(conn, person.id)
-                    message = replace(message, text=f"{talk.line('missed_while_offline')}\n\n"
-                                                    f"{message.text}")
-                out[item.id] = [Letter(item.external_id, message)]
+        # In slices, each its own transaction: a summary takes about a millisecond to
+        # build, and people writing in meanwhile wait for the database only that long.
+        for start in range(0, len(items), INVITATION_SLICE):
+            async with self.db.transaction() as conn:
+                await self._invitations(conn, items[start:start + INVITATION_SLICE], now, out)
         return out
+
+    async def _invitations(self, conn: aiosqlite.Connection, items: list[Item], now: datetime,
+                           out: dict[int, list[Letter] | None]) -> None:
+        ids = sorted({item.person_id for item in items})
+        found = await people.with_busy(conn, ids, (now - IN_CONVERSATION).isoformat())
+        untold = await outbox.missed_untold(conn, ids)
+        for item in items:
+            person, busy = found[item.person_id]
+            if busy:
+                out[item.id] = None
+                continue
+            talk = _Conversation(self, conn, person, now)
+            if item.dialog_id == SUMMARY:
+                out[item.id] = await talk.summary_letters(item)
+                continue
+            message = talk.invitation(item.id, item.dialog_id)
+            if person.id in untold:
+                untold.discard(person.id)
+                await outbox.mark_told(conn, person.id)
+                message = replace(message, text=f"{talk.line('missed_while_offline')}\n\n"
+                                                f"{message.text}")
+            out[item.id] = [Letter(item.external_id, message)]
 
     async def summaries_sent(self, summary_ids: list[int]) -> None:
         """The channel delivered these summaries to their therapists."""

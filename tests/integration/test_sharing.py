@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.app import build
 from bot.checkins import Companion
+from bot.config import Settings
 from bot.events import Command, Inbound, Who
 from bot.scheduling.outbox import Scheduler
 from tests.fakes.database import everything, query
@@ -241,14 +243,15 @@ async def test_the_summary_day_can_change(companion, clock, mail):
     assert "Confidence: 7 / 10" in mail.to(sam)[-1].text
 
 
-async def test_an_allowlist_limits_who_can_receive_summaries(db, library, clock):
-    companion = Companion(db, library, clock, therapists=frozenset({"900"}))
-    sam, lee, stranger = await people(companion)
-    code = share_code(await sam.command("share"))
-    await stranger.command("start", code)
-    assert "only accounts the operator has listed" in stranger.text
-    await lee.command("start", code)
-    assert "now chooses what to share" in lee.text
+async def test_an_allowlist_limits_who_can_receive_summaries(tmp_path, clock):
+    settings = Settings(database=tmp_path / "clinic.db", therapists=" 900, 901 ")
+    async with build(settings, clock) as app:
+        sam, lee, stranger = await people(app.companion)
+        code = share_code(await sam.command("share"))
+        await stranger.command("start", code)
+        assert "only accounts the operator has listed" in stranger.text
+        await lee.command("start", code)  # the code was not used up by the refusal
+        assert "now chooses what to share" in lee.text
 
 
 async def test_a_therapist_who_never_onboarded_gets_their_commands_not_a_check_in(companion):
