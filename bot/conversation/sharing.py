@@ -28,6 +28,7 @@ from bot.sharing.codes import (
 from bot.sharing.summaries import split_text, week_summary
 from storage import answers, schedules, sessions, sharing
 from storage.outbox import Item
+from storage.schedules import Slot
 from storage.sharing import Link, Summary
 
 SUMMARY = "summary"  # the schedules' name for the weekly summary slot
@@ -122,11 +123,10 @@ class Sharing(ConversationBase):
         for link in links:
             self.reply.messages.append(self.link_card(link) if link.status == "active"
                                        else self.scope_editor(link, 0))
-        slots = [s for s in await schedules.for_person(self.conn, self.person.id)
-                 if s.dialog_id == SUMMARY]
-        if slots:
-            when = self.line("sharing_when", day=self.line(f"day_{slots[0].weekday}"),
-                             time=slots[0].local_time)
+        slot = await self.summary_slot()
+        if slot is not None:
+            when = self.line("sharing_when", day=self.line(f"day_{slot.weekday}"),
+                             time=slot.local_time)
         else:
             when = self.line("sharing_when_unset")
         change = OutButton(self.line("sharing_change_when"), link_data(0, "when"))
@@ -197,15 +197,18 @@ class Sharing(ConversationBase):
 
     async def ensure_summary_slot(self) -> tuple[str, str]:
         """The weekly summary's day and time; Sunday evening unless chosen."""
-        slots = [s for s in await schedules.for_person(self.conn, self.person.id)
-                 if s.dialog_id == SUMMARY]
-        if not slots:
+        slot = await self.summary_slot()
+        if slot is None:
             weekday, at = SUMMARY_DEFAULT
             await schedules.add(self.conn, self.person.id, SUMMARY, weekday, at,
                                 self.next_due(weekday, at), self.now)
         else:
-            weekday, at = slots[0].weekday, slots[0].local_time
+            weekday, at = slot.weekday, slot.local_time
         return self.line(f"day_{weekday}"), at
+
+    async def summary_slot(self) -> Slot | None:
+        slots = await schedules.for_person(self.conn, self.person.id)
+        return next((s for s in slots if s.dialog_id == SUMMARY), None)
 
     async def set_summary_time(self, day: object, at: object) -> None:
         if day in WEEKDAY_KEYS and isinstance(at, str):
