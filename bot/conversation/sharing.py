@@ -124,7 +124,9 @@ class Sharing(ConversationBase):
             self.reply.messages.append(self.link_card(link) if link.status == "active"
                                        else self.scope_editor(link, 0))
         slot = await self.summary_slot()
-        if slot is not None:
+        if self.person.timezone is None:
+            when = self.line("needs_timezone")  # a time without a zone is never guessed
+        elif slot is not None:
             when = self.line("sharing_when", day=self.line(f"day_{slot.weekday}"),
                              time=slot.local_time)
         else:

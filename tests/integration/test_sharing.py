@@ -318,3 +318,14 @@ async def test_a_redelivered_update_sends_its_letters_again_but_changes_nothing(
     assert query(companion.db.path, "SELECT COUNT(*) FROM links") == [(1,)]
     await companion.delivered("telegram", [990001])
     assert (await companion.handle(opened)).duplicate
+
+
+async def test_without_a_timezone_sharing_says_what_it_needs(companion):
+    sam, lee, _ = await people(companion)
+    await share_with(sam, lee, STEPS)
+    async with companion.db.transaction() as conn:
+        await conn.execute("UPDATE people SET timezone = NULL WHERE external_id = '777'")
+    await sam.command("sharing")
+    assert "I need your timezone first" in sam.text
+    await sam.press("Change day or time")
+    assert "I need your timezone first" in sam.text
