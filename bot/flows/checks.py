@@ -160,17 +160,23 @@ def _check_lexicon(library: Library, locales: list[str]) -> list[Problem]:
     return problems
 
 
-def _check_safety(library: Library, locales: list[str], today: date) -> list[Problem]:
-    """Phrases for every language, none too broad, resources reviewed within a year."""
-    lexicon = library.lexicon
+def _lexicon_section(library: Library, section: str) -> Locator:
+    """Places in the lexicon file that holds this section (or the folder, if none does)."""
     source = next((s for k, s in library.sources.items() if k.startswith("lexicon:")
-                   and isinstance(s.tree, dict) and "crisis" in s.tree), None)
+                   and isinstance(s.tree, dict) and section in s.tree), None)
 
     def at(*loc: str | int, message: str, hint: str = "") -> Problem:
         if source is None:
             return Problem(str(library.folder / "lexicon"), 1, 1, message, hint)
         return source.at(*loc, message=message, hint=hint)
 
+    return at
+
+
+def _check_safety(library: Library, locales: list[str], today: date) -> list[Problem]:
+    """Phrases for every language, none too broad, resources reviewed within a year."""
+    lexicon = library.lexicon
+    at = _lexicon_section(library, "crisis")
     problems: list[Problem] = []
     for section in ("crisis", "human_questions", "resources"):
         for locale in locales:
@@ -195,14 +201,7 @@ def _check_safety(library: Library, locales: list[str], today: date) -> list[Pro
 def _check_sharing(library: Library, locales: list[str]) -> list[Problem]:
     """Every shared name is one a flow keeps, under one scope only, in every language."""
     lexicon = library.lexicon
-    source = next((s for k, s in library.sources.items() if k.startswith("lexicon:")
-                   and isinstance(s.tree, dict) and "sharing" in s.tree), None)
-
-    def at(*loc: str | int, message: str, hint: str = "") -> Problem:
-        if source is None:
-            return Problem(str(library.folder / "lexicon"), 1, 1, message, hint)
-        return source.at(*loc, message=message, hint=hint)
-
+    at = _lexicon_section(library, "sharing")
     if not lexicon.sharing:
         return [at("sharing", message="no `sharing` scopes",
                    hint="list what a person can choose to share (lexicon/sharing.yaml)")]
