@@ -67,6 +67,7 @@ from bot.flows.engine import (
 from bot.flows.loader import Library
 from bot.flows.schema import ChoiceNode, Dialog
 from bot.scheduling.wallclock import stamp
+from bot.sharing.codes import looks_like_code
 from storage import answers, outbox, people, personal_data, sessions, sharing, updates
 from storage.database import Database
 from storage.models import Person, Session
@@ -286,7 +287,7 @@ class _Conversation(Scheduling, Care, Sharing):
 
     async def command(self, command: Command, active: Session | None) -> Reply:
         name = command.name
-        if name == "start" and self.is_code(command.args):
+        if name == "start" and looks_like_code(command.args):
             return await self.open_code(command.args)
         if name == "start":
             if not self.person.onboarded and await self.shares_with_me():

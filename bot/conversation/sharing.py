@@ -22,7 +22,6 @@ from bot.sharing.codes import (
     MAX_FAILURES,
     code_hash,
     deep_link,
-    looks_like_code,
     new_code,
 )
 from bot.sharing.summaries import split_text, week_summary
@@ -50,9 +49,6 @@ class Sharing(ConversationBase):
         return self.say("share_stays_with_them")
 
     # --- the therapist: opening a code -------------------------------------------------
-    def is_code(self, args: str) -> bool:
-        return looks_like_code(args)
-
     async def open_code(self, code: str) -> Reply:
         since = stamp(self.moment - FAILURE_WINDOW)
         if await sharing.failures(self.conn, self.person.id, since) >= MAX_FAILURES:
