@@ -60,12 +60,13 @@ async def finish(conn: aiosqlite.Connection, item_id: int, status: str, reason: 
                        (status, reason, item_id))
 
 
-async def offered(conn: aiosqlite.Connection, item_id: int, person_id: int) -> tuple[str, str] | None:
-    """(flow, answered) of a check-in offered to this person, if it is theirs and sent."""
+async def offered(conn: aiosqlite.Connection, item_id: int,
+                  person_id: int) -> tuple[str, str | None, str] | None:
+    """(flow, answered, due_at) of a check-in offered to this person, if it is theirs and sent."""
     row = await fetch_one(
-        conn, "SELECT dialog_id, answered FROM outbox WHERE id = ? AND person_id = ? "
+        conn, "SELECT dialog_id, answered, due_at FROM outbox WHERE id = ? AND person_id = ? "
         "AND status = 'sent'", (item_id, person_id))
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 async def answer(conn: aiosqlite.Connection, item_id: int, answered: str) -> None:

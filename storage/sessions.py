@@ -60,6 +60,17 @@ async def set_status(conn: aiosqlite.Connection, session_id: int, status: Sessio
                        (status, now, session_id))
 
 
+async def leave_older(conn: aiosqlite.Connection, person_id: int, dialog_id: str, before: str,
+                      now: str) -> bool:
+    """Runs of this flow left open since before then: left as they are (their answers stay),
+    so a new occurrence starts afresh. True if there were any."""
+    cursor = await conn.execute(
+        "UPDATE sessions SET status = 'cancelled', updated_at = ? WHERE person_id = ? AND "
+        "dialog_id = ? AND status IN ('active', 'paused') AND updated_at < ?",
+        (now, person_id, dialog_id, before))
+    return cursor.rowcount > 0
+
+
 async def delete(conn: aiosqlite.Connection, session_id: int) -> None:
     await conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
     await conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))

@@ -9,7 +9,7 @@ from bot.conversation.base import ConversationBase
 from bot.events import OutButton, Outgoing, Reply
 from bot.flows.buttons import Offer, SlotAction, offer_data, slot_data
 from bot.scheduling.wallclock import WEEKDAY_KEYS, next_occurrence, parse_hhmm, stamp
-from storage import outbox, schedules
+from storage import outbox, schedules, sessions
 from storage.models import Session
 
 SCHEDULED_FLOWS = ("weekly", "review")
@@ -111,10 +111,14 @@ class Scheduling(ConversationBase):
         if found is None or found[1] is not None:
             self.reply.notice = self.line("stale_notice")
             return self.reply
-        flow_id = found[0]
+        flow_id, _, due_at = found
         if offer.action == "start":
             await outbox.answer(self.conn, offer.item_id, "start")
             self.reply.chosen = self.line("invite_start")
+            # This occurrence starts afresh: one of the same kind left open since before it
+            # came due stays as it was (its answers too), rather than resuming last week.
+            if await sessions.leave_older(self.conn, self.person.id, flow_id, due_at, self.now):
+                active = await sessions.active(self.conn, self.person.id)
             return await self.begin(flow_id, active)
         if offer.action == "skip":
             await outbox.answer(self.conn, offer.item_id, "skip")

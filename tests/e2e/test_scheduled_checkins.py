@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fakes.database import query
+from tests.fakes.database import everything, query
 from tests.fakes.phone import Phone
 
 HOUR = timedelta(hours=1)
@@ -174,7 +174,8 @@ async def test_a_flow_left_half_way_days_ago_does_not_hold_back_the_next_check_i
     await run_clock(telegram, clock, datetime(2026, 3, 9, 9, tzinfo=UTC))
     assert len(invitations(sam)) == 1
     replies = await sam.tap("Start")
-    assert replies[-1].text.endswith("?")  # the check-in goes on where it was left
+    assert "What matters" in replies[-1].text  # this week's starts afresh
+    assert "my garden" in everything(telegram.app.db.path, telegram.app.db.cipher)  # kept
 
 
 async def test_pause_for_a_week_then_resume(telegram, clock):
