@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.checkins import Companion
 from bot.events import Command, Inbound, Letter, Outgoing, Pressed, Reply, Said, Sent, Who
-from bot.scheduling.outbox import Outcome
+from bot.scheduling.outbox import Outcome, Scheduler
 
 
 class Person:
@@ -126,3 +128,17 @@ async def share_with(person: Person, therapist: Person, *scopes: str) -> Reply:
     confirmed = await person.press("Confirm")
     therapist.receive(confirmed.others)
     return confirmed
+
+
+# Sunday 8 March 2026, 18:00 in Berlin: the first weekly summary after lived_a_week.
+SUMMARY_DUE = datetime(2026, 3, 8, 17, 1, tzinfo=UTC)
+
+
+async def summaries_due(companion: Companion, clock: Callable[[], datetime], mail: Mailroom,
+                        when: datetime = SUMMARY_DUE) -> list[Letter]:
+    """Move the clock to `when` and let the real scheduler prepare and send what is due."""
+    clock.now = when  # type: ignore[attr-defined]
+    scheduler = Scheduler(companion.db, companion, clock)
+    await scheduler.tick()
+    await scheduler.drain(mail)
+    return mail.letters

@@ -5,14 +5,24 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+from dataclasses import replace
 
 from storage import Database
-from storage.crypto import Cipher
+from storage.crypto import SEALED_COLUMNS, Cipher
 from tests.conftest import ALONGSIDE
-from tests.fakes.people import lived_a_week
+from tests.fakes.people import Mailroom, Person, lived_a_week, share_with, summaries_due
 
 WORDS = ["Zebediah", "time with my daughter", "a walk on Saturday", "my knee felt better",
-         "rain on Sunday"]
+         "rain on Sunday", "Dr Lee", "Sam Smith"]
+
+
+async def lived_and_shared(companion, clock) -> None:
+    """A week of answers, shared with a therapist, and the week's summary made."""
+    sam = await lived_a_week(companion)
+    sam.who = replace(sam.who, name="Sam Smith")
+    await share_with(sam, Person(companion, "900", channel="telegram", name="Dr Lee"),
+                     "What matters and chosen steps")
+    await summaries_due(companion, clock, Mailroom())
 
 
 
@@ -26,8 +36,8 @@ def raw_bytes(db: Database) -> bytes:
     return out
 
 
-async def test_the_raw_database_file_holds_none_of_the_persons_words(companion, db):
-    await lived_a_week(companion)
+async def test_the_raw_database_file_holds_none_of_the_persons_words(companion, db, clock):
+    await lived_and_shared(companion, clock)
     raw = raw_bytes(db)
     assert b"enc1:" in raw
     for words in WORDS:
@@ -41,8 +51,8 @@ async def test_the_key_file_is_created_once_and_readable_by_its_owner_only(db):
     assert Cipher.load_or_create(key_file).keys == db.cipher.keys
 
 
-async def test_rotation_re_encrypts_everything_and_retires_the_old_key(companion, db, tmp_path):
-    await lived_a_week(companion)
+async def test_rotation_re_encrypts_everything_and_retires_the_old_key(companion, db, clock):
+    await lived_and_shared(companion, clock)
     old = db.cipher
     await db.close()
     env = {**os.environ, "ALONGSIDE_DB": str(db.path)}
@@ -56,8 +66,13 @@ async def test_rotation_re_encrypts_everything_and_retires_the_old_key(companion
     try:
         async with reopened.transaction() as conn:
             rows = await conn.execute_fetchall("SELECT value FROM answers")
+            sealed = {(table, column): [r[0] for r in await conn.execute_fetchall(
+                f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")]
+                for table, _key, column in SEALED_COLUMNS}
         values = [reopened.cipher.open(r[0]) for r in rows]
         assert '"a walk on Saturday"' in values
-        assert all(r[0].startswith(f"enc1:{new.primary}:") for r in rows)
+        assert all(sealed[("summaries", "text")]) and all(sealed[("links", "therapist_label")])
+        for column, found in sealed.items():
+            assert all(v.startswith(f"enc1:{new.primary}:") for v in found), column
     finally:
         await reopened.close()

@@ -13,29 +13,24 @@ from bot.app import build
 from bot.checkins import Companion
 from bot.config import Settings
 from bot.events import Command, Inbound, Who
-from bot.scheduling.outbox import Scheduler
 from tests.fakes.database import everything, query
-from tests.fakes.people import Mailroom, Person, lived_a_week, share_code, share_with
+from tests.fakes.people import (
+    Mailroom,
+    Person,
+    lived_a_week,
+    share_code,
+    share_with,
+    summaries_due,
+)
 
 STEPS = "What matters and chosen steps"
 RATINGS = "Ratings (confidence, how it went)"
 NOTES = "Notes in my own words"
-# Sunday 8 March 2026, 18:00 in Berlin: the first weekly summary after lived_a_week.
-SUMMARY_DUE = datetime(2026, 3, 8, 17, 1, tzinfo=UTC)
 
 
 @pytest.fixture
 def mail() -> Mailroom:
     return Mailroom()
-
-
-async def summaries_due(companion: Companion, clock, mail: Mailroom,
-                        when: datetime = SUMMARY_DUE) -> list:
-    clock.now = when
-    scheduler = Scheduler(companion.db, companion, clock)
-    await scheduler.tick()
-    await scheduler.drain(mail)
-    return mail.letters
 
 
 async def people(companion: Companion) -> tuple[Person, Person, Person]:
