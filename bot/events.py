@@ -86,6 +86,8 @@ class Letter:
     to: str  # the channel's id of that account
     message: Outgoing
     summary_id: int | None = None  # a summary going to a therapist: marked sent once out
+    # They now receive summaries: their menu, in this locale, adds /patients and /summary.
+    therapist_menu: str | None = None
 
 
 @dataclass

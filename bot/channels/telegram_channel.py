@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
@@ -30,7 +31,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.checkins import Companion
 from bot.events import Action, Command, Inbound, Outgoing, Pressed, Reply, Said, Sent, Shared, Who
-from bot.flows.lexicon import MENU_COMMANDS, Lexicon
+from bot.flows.lexicon import MENU_COMMANDS, THERAPIST_COMMANDS, Lexicon
 from bot.scheduling.outbox import Outcome, Scheduler
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,13 @@ class TelegramChannel:
             await self._call(lambda c=commands, lc=locale: self.bot.set_my_commands(
                 c, scope=BotCommandScopeAllPrivateChats(), language_code=lc))
 
+    async def _therapist_menu(self, chat_id: int, locale: str) -> None:
+        """Someone people share with: their menu also lists /patients and /summary."""
+        commands = [BotCommand(name, self.lexicon.line(f"command_{name}", locale))
+                    for name in (*MENU_COMMANDS, *THERAPIST_COMMANDS)]
+        await self._best_effort(lambda: self.bot.set_my_commands(
+            commands, scope=BotCommandScopeChat(chat_id)))
+
     async def poll(self, stop: asyncio.Event) -> None:
         """Fetch updates and handle them until `stop` is set; confirm only what was handled."""
         offset: int | None = None
@@ -301,6 +309,8 @@ class TelegramChannel:
             outcome = await self.send(letter.to, letter.message)
             if outcome is Outcome.FAILED:  # the update is handled again; its reply re-sent
                 raise DeliveryFailed("a message for another account did not go out")
+            if outcome is Outcome.SENT and letter.therapist_menu is not None:
+                await self._therapist_menu(int(letter.to), letter.therapist_menu)
             if outcome is Outcome.SENT and letter.summary_id is not None:
                 sent.append(letter.summary_id)
         await self.companion.summaries_sent(sent)

@@ -9,6 +9,7 @@ was sent to them, and only while the person keeps sharing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -188,9 +189,9 @@ class Sharing(ConversationBase):
             return self.say("sharing_saved", therapist=link.therapist_label, scopes=shown)
         day, at = await self.ensure_summary_slot()
         self.say("share_confirmed", therapist=link.therapist_label, scopes=shown, day=day, time=at)
-        self.reply.others.append(self.letter_to_therapist(
-            link, "share_started", person=label,
-            scopes=self.scopes_text(scopes, link.therapist_locale)))
+        started = self.letter_to_therapist(link, "share_started", person=label,
+                                           scopes=self.scopes_text(scopes, link.therapist_locale))
+        self.reply.others.append(replace(started, therapist_menu=link.therapist_locale))
         return self.reply
 
     async def ensure_summary_slot(self) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.flows.buttons import CALLBACK_LIMIT, longest_callback
-from bot.flows.lexicon import MENU_COMMANDS, Lexicon
+from bot.flows.lexicon import MENU_COMMANDS, THERAPIST_COMMANDS, Lexicon
 from bot.flows.loader import Library, Problem, Source, closest, load_library
 from bot.flows.schema import (
     QUESTION_KINDS,
@@ -85,7 +85,7 @@ REQUIRED_LINES: dict[str, set[str]] = {
     "summary_for_therapist": {"person"}, "summary_week": {"start", "end"},
     "summary_session": {"date", "flow"}, "summary_choice": {"label", "answer"},
     "summary_words": {"label", "answer"},
-    **{f"command_{name}": set() for name in MENU_COMMANDS},
+    **{f"command_{name}": set() for name in (*MENU_COMMANDS, *THERAPIST_COMMANDS)},
 }
 
 

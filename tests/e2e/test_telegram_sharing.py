@@ -49,6 +49,8 @@ async def test_share_preview_send_read_then_revoke(telegram, clock):
     await link(sam, lee, NOTES)
     assert "Dr Lee can receive: Notes in my own words" in sam.last.text
     assert lee.last.text.startswith("Sam now shares weekly summaries with you")
+    menu = [c["command"] for c in telegram.server.commands["chat:4002"]]
+    assert menu[-2:] == ["patients", "summary"] and "chat:4001" not in telegram.server.commands
     told = len(lee.messages)
 
     await run_clock(telegram, clock, SUNDAY_EVENING)

@@ -296,7 +296,11 @@ class BotApiServer:
         return True
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands[params.get("language_code", "")] = params["commands"]
+        scope = params.get("scope") or {}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        key = f"chat:{scope['chat_id']}" if scope.get("type") == "chat" else ""
+        self.commands[key or params.get("language_code", "")] = params["commands"]
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
