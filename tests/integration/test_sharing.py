@@ -324,3 +324,20 @@ async def test_without_a_timezone_sharing_says_what_it_needs(companion):
     assert "I need your timezone first" in sam.text
     await sam.press("Change day or time")
     assert "I need your timezone first" in sam.text
+
+
+async def test_sharing_again_after_stopping_starts_from_a_fresh_choice(companion, clock, mail):
+    sam, lee, _ = await people(companion)
+    await share_with(sam, lee, STEPS, NOTES)
+    await sam.command("sharing")
+    await sam.press("Stop sharing")
+    await sam.press("Yes, stop sharing")
+    code = share_code(await sam.command("share"))
+    await lee.command("start", code)
+    asked = sam.receive(lee.last.others)[0]
+    assert all(not b.label.startswith("☑") for b in asked.buttons)  # nothing carried over
+    await sam.press(f"☐ {RATINGS}")
+    await sam.press("Confirm")
+    await summaries_due(companion, clock, mail)
+    preview = sam.receive(mail.letters)[-1].text
+    assert "Confidence: 7 / 10" in preview and "a walk" not in preview and "my knee" not in preview
