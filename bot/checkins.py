@@ -9,7 +9,7 @@ about people, consent and conversations live here.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -215,11 +215,15 @@ class Companion:
                                                 f"{message.text}")
             out[item.id] = [Letter(item.external_id, message)]
 
-    async def summaries_sent(self, summary_ids: list[int]) -> None:
-        """The channel delivered these summaries to their therapists."""
-        if summary_ids:
+    async def summaries_sent(self, summary_ids: list[int],
+                             undelivered: Sequence[int] = ()) -> None:
+        """The channel delivered these summaries to their therapists (and could not
+        deliver those: the therapist blocked the bot)."""
+        if summary_ids or undelivered:
             async with self.db.transaction() as conn:
                 await sharing.mark_sent(conn, summary_ids, stamp(self.clock()))
+                for summary_id in undelivered:
+                    await sharing.set_summary_status(conn, summary_id, "undelivered")
 
     async def forget_old_updates(self, older_than: timedelta = timedelta(days=2)) -> int:
         async with self.db.transaction() as conn:

@@ -305,15 +305,16 @@ class TelegramChannel:
     async def _send_letters(self, reply: Reply) -> None:
         """Messages the reply holds for other accounts (a therapist, the person sharing)."""
         sent: list[int] = []
+        lost: list[int] = []
         for letter in reply.others:
             outcome = await self.send(letter.to, letter.message)
             if outcome is Outcome.FAILED:  # the update is handled again; its reply re-sent
                 raise DeliveryFailed("a message for another account did not go out")
             if outcome is Outcome.SENT and letter.therapist_menu is not None:
                 await self._therapist_menu(int(letter.to), letter.therapist_menu)
-            if outcome is Outcome.SENT and letter.summary_id is not None:
-                sent.append(letter.summary_id)
-        await self.companion.summaries_sent(sent)
+            if letter.summary_id is not None:
+                (sent if outcome is Outcome.SENT else lost).append(letter.summary_id)
+        await self.companion.summaries_sent(sent, lost)
 
     async def _replace(self, chat_id: int, message_id: int, message: Outgoing) -> None:
         """A pressed settings message shows its new state in place (e.g. a ticked scope)."""

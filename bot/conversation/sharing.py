@@ -144,8 +144,8 @@ class Sharing(ConversationBase):
             self.reply.notice = self.line("stale_notice")  # someone else's, or over: nothing
             return self.reply
         if press.action == "tick":
-            self.reply.replace = self.scope_editor(link, press.mask & self.mask_of(
-                tuple(self.library.lexicon.sharing)))
+            every = (1 << len(self.library.lexicon.sharing)) - 1  # forged bits fall away
+            self.reply.replace = self.scope_editor(link, press.mask & every)
             return self.reply
         if press.action == "confirm":
             return await self.confirm_link(link, self.scopes_of(press.mask))

@@ -26,13 +26,18 @@ def week_summary(rows: Sequence[AnswerRow], scopes: Sequence[str], library: Libr
               if scope_id in scopes for name in scope.answers}
     by_session: dict[tuple[int | None, str], list[str]] = {}
     first_seen: dict[tuple[int | None, str], str] = {}
+    questions: dict[str, dict[str, object]] = {}  # per flow: its kept names, worked out once
     for session, flow_id, name, value, at in rows:
         if name not in chosen:
             continue
+        if flow_id not in questions:
+            dialog = library.dialogs.get(flow_id)
+            questions[flow_id] = dict(dialog.kept_names()) if dialog else {}
         key = (session, flow_id)
         first_seen.setdefault(key, at)
         label = lexicon.text(chosen[name], locale)
-        by_session.setdefault(key, []).append(_shown(library, flow_id, name, value, label, locale))
+        by_session.setdefault(key, []).append(
+            _shown(library, questions[flow_id].get(name), value, label, locale))
     if not by_session:
         return None
     lines = [lexicon.line("summary_week", locale, start=_day(start, zone), end=_day(end, zone))]
@@ -47,11 +52,9 @@ def week_summary(rows: Sequence[AnswerRow], scopes: Sequence[str], library: Libr
     return "\n".join(lines)
 
 
-def _shown(library: Library, flow_id: str, name: str, value: AnswerValue, label: str,
+def _shown(library: Library, question: object, value: AnswerValue, label: str,
            locale: str) -> str:
     """A choice shows its label, a scale its range; free text is quoted as written."""
-    dialog = library.dialogs.get(flow_id)
-    question = dialog.kept_names().get(name) if dialog else None
     lexicon = library.lexicon
     if isinstance(question, ChoiceNode):
         option = next((o for o in question.options if o.key == value), None)
